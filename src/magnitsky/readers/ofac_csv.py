@@ -1,0 +1,114 @@
+"""OFAC's legacy SDN files: ``sdn.csv`` and the older pipe-delimited ``sdn.pip``.
+
+Twelve columns, no header in the official file (some archived copies add one):
+``ent_num, SDN_Name, SDN_Type, Program, Title, Call_Sign, Vess_type, Tonnage, GRT,
+Vess_flag, Vess_owner, Remarks``; ``-0-`` means empty; several programs are joined as
+``SDGT] [GLOMAG``. One entry per line; the file may end in a DOS EOF byte (0x1A).
+
+The history importer works on raw lines (:func:`record_lines`) so that only lines that
+changed between two snapshots are parsed (:func:`parse_line`).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from magnitsky.listing import Listing, ReaderError, Schema
+from magnitsky.readers.ofac_remarks import parse_remarks
+
+SOURCE = "us-ofac-sdn"
+COLUMNS = 12
+_TYPES: dict[str, Schema] = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8, or Windows-1252 for the stray bytes OFAC files carry."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _empty(value: str) -> str | None:
+    value = value.strip()
+    return None if value in ("", "-0-") else value
+
+
+def detect_delimiter(first_line: bytes) -> str:
+    head = first_line.split(b",", 1)[0].split(b"|", 1)[0]
+    if b"|" in first_line and (not first_line.startswith(head + b",")):
+        return "|"
+    return ","
+
+
+def record_lines(data: bytes, origin: object) -> tuple[list[bytes], str]:
+    """The entry lines of a file, validated, and the delimiter.
+
+    Raises :class:`ReaderError` for an empty file, something that is not an SDN file
+    (an HTML error page, another CSV) or a truncated last line.
+    """
+    if not data.strip(b"\x1a\r\n\t ,"):
+        raise ReaderError(origin, "the file is empty")
+    lines = [line.rstrip(b"\r") for line in data.split(b"\n")]
+    lines = [line for line in lines if line.strip(b"\x1a\t ,")]
+    if lines and lines[0].lstrip().startswith(b"<"):
+        raise ReaderError(origin, "this is HTML or XML, not an SDN CSV/PIP file")
+    if lines and not lines[0][:1].isdigit():
+        lines = lines[1:]  # a header row added by an archive
+    if not lines:
+        raise ReaderError(origin, "the file has a header but no entries")
+    delimiter = detect_delimiter(lines[0])
+    for number, line in enumerate(lines, start=1):
+        head = line.split(delimiter.encode(), 1)[0].strip()
+        if not head.isdigit():
+            raise ReaderError(
+                origin, f"entry line {number} does not start with an entry number: {line[:60]!r}"
+            )
+    # The last line is where a cut-off download shows: it must have all its columns.
+    last = next(csv.reader([decode(lines[-1])], delimiter=delimiter))
+    if len(last) != COLUMNS:
+        raise ReaderError(
+            origin, f"the last entry has {len(last)} of {COLUMNS} columns: the file is truncated"
+        )
+    return lines, delimiter
+
+
+def parse_line(line: bytes, delimiter: str = ",", origin: object = "sdn") -> Listing:
+    row = next(csv.reader([decode(line)], delimiter=delimiter))
+    if len(row) != COLUMNS:
+        raise ReaderError(origin, f"entry has {len(row)} of {COLUMNS} columns: {line[:80]!r}")
+    ent_num, name, sdn_type, program, title, call_sign, vess_type, *_, remarks_text = row
+    remarks = parse_remarks(_empty(remarks_text))
+    tags = tuple(
+        t.strip() for t in (program or "").strip().strip("[]").split("] [") if t.strip("- ")
+    )
+    extra = tuple(
+        (k, v)
+        for k, v in (("call_sign", _empty(call_sign)), ("vessel_type", _empty(vess_type)))
+        if v
+    )
+    return Listing(
+        source=SOURCE,
+        source_id=ent_num.strip(),
+        name=name.strip(),
+        schema=_TYPES.get((_empty(sdn_type) or "").lower(), "Organization"),
+        programs=tags,
+        aliases=tuple(remarks.aliases),
+        title=_empty(title),
+        birth_dates=tuple(remarks.birth_dates),
+        nationalities=tuple(remarks.nationalities),
+        countries=tuple(remarks.countries),
+        identifiers=tuple(remarks.identifiers),
+        linked_to=tuple(remarks.linked_to),
+        remarks=_empty(remarks_text),
+        extra=extra,
+    )
+
+
+def read(path: Path) -> Iterator[Listing]:
+    """Every entry of an ``sdn.csv`` or ``sdn.pip`` file."""
+    lines, delimiter = record_lines(path.read_bytes(), path)
+    for line in lines:
+        yield parse_line(line, delimiter, path)

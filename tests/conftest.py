@@ -1,0 +1,24 @@
+"""Shared test fixtures. The real official files live in ../shared/data; tests that need
+them fail (never skip) when that folder is missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(__import__("os").environ.get("MAGNITSKY_SHARED_DATA", ROOT.parent / "shared" / "data"))
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not (SHARED_DATA / "us" / "ofac").is_dir():
+        pytest.fail(f"the official files are missing: {SHARED_DATA} (see README, 'Data')")
+    return SHARED_DATA
+
+
+@pytest.fixture()
+def fixtures() -> Path:
+    return FIXTURES
