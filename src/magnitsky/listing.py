@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Literal
 
@@ -40,7 +40,7 @@ class Listing:
 
     def content(self) -> dict[str, Any]:
         """The fields that make a change of this entry an amendment (JSON-able)."""
-        data = asdict(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["listed_on"] = self.listed_on.isoformat() if self.listed_on else None
         return data
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -16,6 +17,8 @@ class Program:
     title: str
     magnitsky: bool
     tags: tuple[str, ...]
+    first_listings: date | None = None
+    """No one can have been listed under the program before this day."""
 
 
 @cache
@@ -23,9 +26,21 @@ def programs() -> dict[str, Program]:
     text = resources.files("magnitsky").joinpath("data/programs.toml").read_text("utf-8")
     table = tomllib.loads(text)["programs"]
     return {
-        key: Program(key, v["jurisdiction"], v["title"], v["magnitsky"], tuple(v["tags"]))
+        key: Program(
+            key,
+            v["jurisdiction"],
+            v["title"],
+            v["magnitsky"],
+            tuple(v["tags"]),
+            date.fromisoformat(v["first_listings"]) if v.get("first_listings") else None,
+        )
         for key, v in table.items()
     }
+
+
+def first_listing(key: str) -> date | None:
+    program = programs().get(key)
+    return program.first_listings if program else None
 
 
 @cache

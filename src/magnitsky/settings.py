@@ -40,7 +40,8 @@ def load() -> Settings:
         data=Path(data) if data else None,
         archive=Path(_env("MAGNITSKY_ARCHIVE", "archive")),
         ofac_base_url=_env(
-            "MAGNITSKY_OFAC_URL", "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports"
+            "MAGNITSKY_OFAC_URL",
+            "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports",
         ),
         max_loss=float(_env("MAGNITSKY_MAX_LOSS", "0.2")),
         http_timeout=float(_env("MAGNITSKY_HTTP_TIMEOUT", "60")),

@@ -1,1 +1,1 @@
-"""Readers: one module per official file format, each yielding :class:`~magnitsky.listing.Listing`."""
+"""Readers: one module per official file format, each yielding common listing records."""

@@ -12,6 +12,7 @@ changed between two snapshots are parsed (:func:`parse_line`).
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from magnitsky.readers.ofac_remarks import parse_remarks
 
 SOURCE = "us-ofac-sdn"
 COLUMNS = 12
+_ENTRY_CSV = re.compile(rb"[ \t]*\d+[ \t]*,")
+_ENTRY_PIP = re.compile(rb"[ \t]*\d+[ \t]*\|")
 _TYPES: dict[str, Schema] = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
 
 
@@ -43,16 +46,28 @@ def detect_delimiter(first_line: bytes) -> str:
     return ","
 
 
+def _junk(line: bytes) -> bool:
+    """Blank lines, the DOS end-of-file byte, a row of empty columns."""
+    return not line.strip(b"\x1a\t ,\r\n")
+
+
 def record_lines(data: bytes, origin: object) -> tuple[list[bytes], str]:
-    """The entry lines of a file, validated, and the delimiter.
+    """The entry lines of a file and the delimiter, with the file's shape checked.
 
     Raises :class:`ReaderError` for an empty file, something that is not an SDN file
-    (an HTML error page, another CSV) or a truncated last line.
+    (an HTML error page, another CSV) or a truncated last line. Each line's own shape is
+    checked by :func:`check_line` when it is parsed, so a history importer that parses
+    only new lines checks only those.
     """
-    if not data.strip(b"\x1a\r\n\t ,"):
+    if _junk(data):
         raise ReaderError(origin, "the file is empty")
-    lines = [line.rstrip(b"\r") for line in data.split(b"\n")]
-    lines = [line for line in lines if line.strip(b"\x1a\t ,")]
+    # Lines keep a trailing CR (stripped when parsed): a copy of the whole file per
+    # snapshot costs more than the rest of a history import.
+    lines = data.split(b"\n")
+    while lines and _junk(lines[-1]):
+        lines.pop()
+    if b"\n\n" in data or b"\n\r\n" in data:
+        lines = [line for line in lines if not _junk(line)]
     if lines and lines[0].lstrip().startswith(b"<"):
         raise ReaderError(origin, "this is HTML or XML, not an SDN CSV/PIP file")
     if lines and not lines[0][:1].isdigit():
@@ -60,12 +75,13 @@ def record_lines(data: bytes, origin: object) -> tuple[list[bytes], str]:
     if not lines:
         raise ReaderError(origin, "the file has a header but no entries")
     delimiter = detect_delimiter(lines[0])
-    for number, line in enumerate(lines, start=1):
-        head = line.split(delimiter.encode(), 1)[0].strip()
-        if not head.isdigit():
-            raise ReaderError(
-                origin, f"entry line {number} does not start with an entry number: {line[:60]!r}"
-            )
+    check_line(lines[0], delimiter, origin, 1)
+    check_line(lines[-1], delimiter, origin, len(lines))
+    lines[-1] = lines[-1].rstrip(b"\r")
+    if lines[-1].count(b'"') % 2:
+        raise ReaderError(
+            origin, "the last entry ends inside a quoted field: the file is truncated"
+        )
     # The last line is where a cut-off download shows: it must have all its columns.
     last = next(csv.reader([decode(lines[-1])], delimiter=delimiter))
     if len(last) != COLUMNS:
@@ -75,7 +91,16 @@ def record_lines(data: bytes, origin: object) -> tuple[list[bytes], str]:
     return lines, delimiter
 
 
+def check_line(line: bytes, delimiter: str, origin: object, number: int | None = None) -> None:
+    pattern = _ENTRY_CSV if delimiter == "," else _ENTRY_PIP
+    if not pattern.match(line):
+        where = f"entry line {number}" if number else "an entry line"
+        raise ReaderError(origin, f"{where} does not start with an entry number: {line[:60]!r}")
+
+
 def parse_line(line: bytes, delimiter: str = ",", origin: object = "sdn") -> Listing:
+    line = line.rstrip(b"\r")
+    check_line(line, delimiter, origin)
     row = next(csv.reader([decode(line)], delimiter=delimiter))
     if len(row) != COLUMNS:
         raise ReaderError(origin, f"entry has {len(row)} of {COLUMNS} columns: {line[:80]!r}")

@@ -1,0 +1,283 @@
+"""The ``magnitsky`` command line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from magnitsky import build as building
+from magnitsky import queries, settings
+from magnitsky.listing import SCHEMAS, ReaderError
+from magnitsky.output import FORMATS, render
+from magnitsky.stats import parse_year_end, yearly
+from magnitsky.store import Store, StoreError, open_store
+
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+    help="Output format.",
+)
+
+
+def _date(_: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+class Context:
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.settings = settings.load()
+
+    def store(self, read_only: bool = False) -> Store:
+        if read_only and not self.db.exists():
+            raise click.ClickException(
+                f"{self.db}: no store here yet; run 'magnitsky build DATA_DIR' first"
+            )
+        return open_store(self.db, read_only=read_only)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def _progress(quiet: bool) -> Callable[[str], None]:
+    def say(message: str) -> None:
+        if not quiet:
+            click.echo(message, err=True)
+
+    return say
+
+
+def _emit(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None) -> None:
+    click.echo(render(rows, fmt, columns))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", type=click.Path(path_type=Path), default=None,
+              help="The store file (default: $MAGNITSKY_DB or magnitsky.duckdb).")
+@click.version_option(package_name="magnitsky")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None) -> None:
+    """Track and analyse Magnitsky-style sanctions from the official list files."""
+    ctx.obj = Context(db or settings.load().db)
+
+
+def _summary(report: building.BuildReport, store: Store) -> None:
+    click.echo(
+        f"snapshots: {report.snapshots_added} added, {report.snapshots_unchanged} already stored;"
+        f" documents: {report.documents_added} added ({report.actions_added} actions),"
+        f" {report.documents_unchanged} already stored"
+    )
+    for problem in report.unreadable:
+        click.echo(f"warning: kept as rejected: {problem}", err=True)
+    counts = store.rows(
+        "SELECT status, count(*) FROM snapshots GROUP BY status ORDER BY status"
+    )
+    click.echo("snapshots in store: " + ", ".join(f"{n} {s}" for s, n in counts))
+    quality = store.rows(
+        "SELECT date_quality, count(*) FROM designations WHERE program = 'US-GLOMAG'"
+        " GROUP BY 1 ORDER BY 1"
+    )
+    click.echo("US-GLOMAG designations by date quality: "
+               + (", ".join(f"{n} {q}" for q, n in quality) or "none"))
+    unlinked = store.scalar("SELECT count(*) FROM action_links WHERE source_id IS NULL")
+    conflicts = store.scalar("SELECT count(*) FROM date_conflicts")
+    click.echo(f"dated actions not linked to an entry: {unlinked} (magnitsky actions --unlinked);"
+               f" date conflicts: {conflicts} (magnitsky conflicts)")
+    for line in report.not_read:
+        click.echo(f"not read: {line}")
+
+
+@cli.command("build")
+@click.argument("data_dir", type=click.Path(path_type=Path))
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
+@pass_context
+def build_command(obj: Context, data_dir: Path, quiet: bool) -> None:
+    """Ingest every recognised official file under DATA_DIR (laid out like shared/data)."""
+    with obj.store() as store:
+        report = building.build(store, obj.settings, data_dir, progress=_progress(quiet))
+        _summary(report, store)
+
+
+@cli.command("ingest")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--as-of", help="Date (YYYY-MM-DD) or time of the snapshot files.")
+@click.option("--force", is_flag=True, help="Accept snapshots that look implausible.")
+@click.option("-q", "--quiet", is_flag=True)
+@pass_context
+def ingest_command(obj: Context, files: tuple[Path, ...], as_of: str | None, force: bool,
+                   quiet: bool) -> None:
+    """Ingest single files: snapshots, change archives, Recent Actions pages."""
+    with obj.store() as store:
+        report = building.ingest(store, obj.settings, list(files), as_of=as_of, force=force,
+                                 progress=_progress(quiet))
+        _summary(report, store)
+
+
+@cli.group("history")
+def history() -> None:
+    """Import a history of snapshots."""
+
+
+@history.command("import-git")
+@click.argument("repo", type=click.Path(path_type=Path))
+@click.option("--path", "file_path", required=True, help="The list file inside the repository.")
+@click.option("--force", is_flag=True, help="Accept snapshots that look implausible.")
+@click.option("-q", "--quiet", is_flag=True)
+@pass_context
+def import_git(obj: Context, repo: Path, file_path: str, force: bool, quiet: bool) -> None:
+    """Every version of FILE in a git repository or bundle (commit time = as-of time)."""
+    with obj.store() as store:
+        report = building.import_git(store, obj.settings, repo, file_path, force=force,
+                                     progress=_progress(quiet))
+        _summary(report, store)
+
+
+@history.command("import-dir")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Accept snapshots that look implausible.")
+@click.option("-q", "--quiet", is_flag=True)
+@pass_context
+def import_dir(obj: Context, folder: Path, force: bool, quiet: bool) -> None:
+    """Every dated snapshot file (sdn_YYYY-MM-DD.csv …) in a folder."""
+    with obj.store() as store:
+        report = building.import_dir(store, obj.settings, folder, force=force,
+                                     progress=_progress(quiet))
+        _summary(report, store)
+
+
+@cli.command("fetch")
+@click.option("--into", type=click.Path(path_type=Path), default=None,
+              help="Archive folder (default: $MAGNITSKY_ARCHIVE or ./archive).")
+@pass_context
+def fetch_command(obj: Context, into: Path | None) -> None:
+    """Download the current official OFAC files into a dated archive."""
+    from magnitsky.fetch import exit_code, fetch
+
+    results = fetch(obj.settings, into or obj.settings.archive, _progress(False))
+    for result in results:
+        click.echo(result.describe())
+    sys.exit(exit_code(results))
+
+
+@cli.command("snapshots")
+@format_option
+@pass_context
+def snapshots_command(obj: Context, fmt: str) -> None:
+    """Each snapshot: source, as-of, rows, status and the reason of a rejection."""
+    with obj.store(read_only=True) as store:
+        _emit(queries.snapshots(store), fmt, queries.SNAPSHOT_COLUMNS)
+
+
+@cli.command("designations")
+@click.option("--program", help="Program key, such as US-GLOMAG.")
+@click.option("--schema", type=click.Choice(SCHEMAS))
+@click.option("--listed-from", callback=_date, help="Listing known to be on or after this date.")
+@click.option("--listed-to", callback=_date, help="Listing known to be on or before this date.")
+@format_option
+@pass_context
+def designations_command(obj: Context, program: str | None, schema: str | None,
+                         listed_from: date | None, listed_to: date | None, fmt: str) -> None:
+    """One row per entry per program, with its listing date and how it is known."""
+    with obj.store(read_only=True) as store:
+        rows = queries.designations(store, program, schema, listed_from, listed_to)
+    _emit(rows, fmt, queries.DESIGNATION_COLUMNS)
+
+
+@cli.command("events")
+@click.option("--program", help="Program key, such as US-GLOMAG.")
+@click.option("--type", "event_type", type=click.Choice(
+    ["listed", "delisted", "program_added", "program_removed", "amended", "relisted"]))
+@click.option("--since", callback=_date)
+@click.option("--until", callback=_date)
+@format_option
+@pass_context
+def events_command(obj: Context, program: str | None, event_type: str | None,
+                   since: date | None, until: date | None, fmt: str) -> None:
+    """Events between consecutive accepted snapshots."""
+    with obj.store(read_only=True) as store:
+        rows = queries.events(store, program, event_type, since, until)
+    _emit(rows, fmt, queries.EVENT_COLUMNS)
+
+
+@cli.command("actions")
+@click.option("--unlinked", is_flag=True, help="Only actions not linked to a list entry.")
+@format_option
+@pass_context
+def actions_command(obj: Context, unlinked: bool, fmt: str) -> None:
+    """Dated actions read from official documents, and the entry each was linked to."""
+    with obj.store(read_only=True) as store:
+        rows = store.dicts(
+            "SELECT a.action_date, a.action, a.tags, a.name, a.schema, l.source_id, l.method,"
+            " a.document FROM actions a LEFT JOIN action_links l USING (document_id, seq)"
+            + (" WHERE l.source_id IS NULL" if unlinked else "")
+            + " ORDER BY a.action_date, a.document_id, a.seq"
+        )
+    _emit(rows, fmt)
+
+
+@cli.command("conflicts")
+@format_option
+@pass_context
+def conflicts_command(obj: Context, fmt: str) -> None:
+    """Official dates that disagree with each other or with the snapshots."""
+    with obj.store(read_only=True) as store:
+        rows = store.dicts("SELECT * FROM date_conflicts ORDER BY program, source_id")
+    _emit(rows, fmt)
+
+
+@cli.group("stats")
+def stats() -> None:
+    """Statistics over the dated designations."""
+
+
+@stats.command("yearly")
+@click.option("--program", required=True, help="Program key, such as US-GLOMAG.")
+@click.option("--year-end", default="12-31", show_default=True,
+              help="Last day (MM-DD) of each year: 12-31 calendar, 09-30 US fiscal, 12-05 …")
+@format_option
+@pass_context
+def stats_yearly(obj: Context, program: str, year_end: str, fmt: str) -> None:
+    """Designations per year by type, as (at least, at most) where dates are brackets."""
+    try:
+        end = parse_year_end(year_end)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--year-end") from None
+    with obj.store(read_only=True) as store:
+        rows = queries.designations(store, program)
+    if not rows:
+        raise click.ClickException(f"no designations under program {program!r}")
+    _emit(yearly(rows, end), fmt)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="magnitsky",
+                 standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("interrupted: the store is as it was before this command", err=True)
+        sys.exit(130)
+    except (ReaderError, StoreError) as error:
+        click.echo(f"error: {error}", err=True)
+        click.echo("the store is as it was before this command", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("interrupted: the store is as it was before this command", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2 @@
+"""History: snapshots of the lists over time, the events between them, and the dated
+designations that result."""

@@ -1,0 +1,344 @@
+"""Dated designations: one row per entry per program per listing period, with its date
+and how the date is known.
+
+Snapshots give a bracket (listed after the last snapshot without the entry, on or before
+the first with it); a linked official action (change archive, Recent Actions, advanced
+XML) inside that bracket makes the date exact. The first snapshot of a history is a
+baseline: its entries were listed on or before its date. Actions that fall outside the
+snapshots' coverage add designations (or delistings) the snapshots cannot show.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from magnitsky.history.linking import ActionRow, Linker, cluster_unlinked
+from magnitsky.programs import first_listing, program_key
+from magnitsky.sources import source as get_source
+from magnitsky.store import Store
+
+OPENING = ("listed", "relisted", "program_added")
+CLOSING = ("delisted", "program_removed")
+
+
+@dataclass
+class Period:
+    source_id: str
+    tag: str
+    opened: dict[str, Any]
+    closed: dict[str, Any] | None = None
+    exact_listed: list[ActionRow] = field(default_factory=list)
+    exact_delisted: list[ActionRow] = field(default_factory=list)
+
+    def listed_bracket(self, floor: date | None) -> tuple[date | None, date]:
+        """A program cannot have listed anyone before it existed: that is the floor of a
+        baseline's bracket."""
+        nb = self.opened["not_before"]
+        if floor and (nb is None or nb < floor):
+            nb = floor
+        return nb, self.opened["not_after"]
+
+
+@dataclass
+class Designations:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _periods(store: Store, source: str) -> dict[tuple[str, str], list[Period]]:
+    events = store.dicts(
+        "SELECT * FROM events WHERE source = ? ORDER BY source_id, tag, not_after, snapshot_after",
+        [source],
+    )
+    periods: dict[tuple[str, str], list[Period]] = {}
+    for event in events:
+        key = (event["source_id"], event["tag"])
+        runs = periods.setdefault(key, [])
+        if event["event_type"] in OPENING:
+            runs.append(Period(event["source_id"], event["tag"], event))
+        elif event["event_type"] in CLOSING and runs and runs[-1].closed is None:
+            runs[-1].closed = event
+    return periods
+
+
+def _within(day: date, lo: date | None, hi: date) -> bool:
+    return (lo is None or lo <= day) and day <= hi
+
+
+def _apply_action(
+    action: ActionRow,
+    sid: str,
+    periods: dict[tuple[str, str], list[Period]],
+    coverage: tuple[date, date] | None,
+    out: Designations,
+    orphans: list[tuple[str, ActionRow]],
+) -> None:
+    for tag in action.tags:
+        runs = periods.get((sid, tag), [])
+        placed = False
+        for period in runs:
+            floor = first_listing(program_key(action.jurisdiction, tag))
+            if action.action in ("added", "changed"):
+                nb, na = period.listed_bracket(floor)
+                usable = action.action == "added" or period.opened["event_type"] == "program_added"
+                if usable and _within(action.action_date, nb, na):
+                    period.exact_listed.append(action)
+                    placed = True
+            if action.action in ("removed", "changed") and period.closed is not None:
+                c = period.closed
+                usable = action.action == "removed" or c["event_type"] == "program_removed"
+                if usable and _within(action.action_date, c["not_before"], c["not_after"]):
+                    period.exact_delisted.append(action)
+                    placed = True
+        if placed or action.action == "changed":
+            continue
+        inside = coverage and coverage[0] <= action.action_date <= coverage[1]
+        if inside:
+            out.conflicts.append(
+                _conflict(
+                    action,
+                    sid,
+                    tag,
+                    "outside_bracket",
+                    "the action's date lies outside every snapshot bracket of this entry",
+                )
+            )
+        else:
+            orphans.append((sid, action.with_tags((tag,))))
+
+
+def _conflict(action: ActionRow, sid: str, tag: str, kind: str, note: str) -> dict[str, Any]:
+    return {
+        "source": action.list_source,
+        "source_id": sid,
+        "program": program_key(action.jurisdiction, tag),
+        "kind": kind,
+        "dates": action.action_date.isoformat(),
+        "documents": action.document,
+        "note": note,
+    }
+
+
+def _exact(
+    actions: list[ActionRow], sid: str, tag: str, what: str, out: Designations, source: str
+) -> ActionRow | None:
+    if not actions:
+        return None
+    dates = sorted({a.action_date for a in actions})
+    if len(dates) > 1:
+        out.conflicts.append(
+            {
+                "source": source,
+                "source_id": sid,
+                "program": program_key(actions[0].jurisdiction, tag),
+                "kind": f"conflicting_{what}_dates",
+                "dates": ", ".join(d.isoformat() for d in dates),
+                "documents": ", ".join(sorted({a.document for a in actions})),
+                "note": f"official documents give {len(dates)} {what} dates; the earliest is used",
+            }
+        )
+    return min(actions, key=lambda a: (a.action_date, a.document))
+
+
+def _row_from_period(
+    period: Period, content: dict[str, Any], jurisdiction: str, source: str, out: Designations
+) -> dict[str, Any]:
+    key = program_key(jurisdiction, period.tag)
+    nb, na = period.listed_bracket(first_listing(key))
+    exact = _exact(period.exact_listed, period.source_id, period.tag, "listing", out, source)
+    row = _base_row(content, jurisdiction, key, period.tag, source, period.source_id)
+    row["record_hash"] = period.opened["record_hash"]
+    if exact:
+        row.update(
+            listed_on=exact.action_date,
+            listed_not_before=exact.action_date,
+            listed_not_after=exact.action_date,
+            date_quality="exact",
+            date_source=exact.document,
+        )
+    elif period.opened["not_before"] is None:
+        row.update(
+            listed_on=na,
+            listed_not_before=nb,
+            listed_not_after=na,
+            date_quality="baseline",
+            date_source=f"first snapshot {na}: listed on or before it",
+        )
+    else:
+        row.update(
+            listed_on=na,
+            listed_not_before=nb,
+            listed_not_after=na,
+            date_quality="bracket",
+            date_source=f"between snapshots {nb} and {na}",
+        )
+    if period.closed is not None:
+        c = period.closed
+        gone = _exact(period.exact_delisted, period.source_id, period.tag, "delisting", out, source)
+        if gone:
+            row.update(
+                delisted_on=gone.action_date,
+                delisted_not_before=gone.action_date,
+                delisted_quality="exact",
+                delisted_source=gone.document,
+            )
+        else:
+            row.update(
+                delisted_on=c["not_after"],
+                delisted_not_before=c["not_before"],
+                delisted_quality="bracket",
+                delisted_source=f"between snapshots {c['not_before']} and {c['not_after']}",
+            )
+    return row
+
+
+def _base_row(
+    content: dict[str, Any], jurisdiction: str, key: str, tag: str, source: str, sid: str
+) -> dict[str, Any]:
+    return {
+        "jurisdiction": jurisdiction,
+        "program": key,
+        "tag": tag,
+        "source": source,
+        "source_id": sid,
+        "name": content["name"],
+        "schema": content["schema"],
+        "listed_on": None,
+        "listed_not_before": None,
+        "listed_not_after": None,
+        "date_quality": "",
+        "date_source": "",
+        "delisted_on": None,
+        "delisted_not_before": None,
+        "delisted_quality": None,
+        "delisted_source": None,
+        "linked_to": list(content.get("linked_to") or []),
+        "title": content.get("title"),
+        "countries": list(content.get("countries") or []),
+        "aliases": list(content.get("aliases") or []),
+        "record_hash": None,
+    }
+
+
+def _orphan_rows(
+    orphans: list[tuple[str, ActionRow]], jurisdiction: str, source: str, out: Designations
+) -> None:
+    """Designations known only from actions outside the snapshots' coverage."""
+    groups: dict[tuple[str, str], list[ActionRow]] = {}
+    for sid, action in orphans:
+        groups.setdefault((sid, action.tags[0]), []).append(action)
+    for (sid, tag), actions in sorted(groups.items()):
+        actions.sort(key=lambda a: (a.action_date, a.action != "added"))
+        open_row: dict[str, Any] | None = None
+        for action in actions:
+            if action.action == "added" and open_row is None:
+                open_row = _base_row(
+                    action.content, jurisdiction, program_key(jurisdiction, tag), tag, source, sid
+                )
+                open_row.update(
+                    listed_on=action.action_date,
+                    listed_not_before=action.action_date,
+                    listed_not_after=action.action_date,
+                    date_quality="exact",
+                    date_source=action.document,
+                )
+            elif action.action == "removed" and open_row is not None:
+                open_row.update(
+                    delisted_on=action.action_date,
+                    delisted_not_before=action.action_date,
+                    delisted_quality="exact",
+                    delisted_source=action.document,
+                )
+                out.rows.append(open_row)
+                open_row = None
+            elif action.action == "removed" and sid.startswith("name:") is False:
+                out.conflicts.append(
+                    _conflict(
+                        action,
+                        sid,
+                        tag,
+                        "removal_without_listing",
+                        "removed, but no listing period is known",
+                    )
+                )
+        if open_row is not None:
+            out.rows.append(open_row)
+
+
+def derive_designations(store: Store, source: str) -> Designations:
+    """Recompute the designations, action links and date conflicts of a source."""
+    jurisdiction = get_source(source).jurisdiction
+    for table in ("designations", "date_conflicts"):
+        store.con.execute(f"DELETE FROM {table} WHERE source = ?", [source])
+    linker = Linker(store, source)
+    actions = linker.link_all()
+    periods = _periods(store, source)
+    cov = store.rows(
+        "SELECT min(as_of_date), max(as_of_date) FROM snapshots"
+        " WHERE source = ? AND status = 'accepted'",
+        [source],
+    )
+    coverage = cov[0] if cov and cov[0][0] is not None else None
+    out = Designations()
+    orphans: list[tuple[str, ActionRow]] = []
+    for action in actions:
+        if action.linked_id:
+            _apply_action(action, action.linked_id, periods, coverage, out, orphans)
+    for sid, action in cluster_unlinked([a for a in actions if not a.linked_id]):
+        inside = coverage and coverage[0] <= action.action_date <= coverage[1]
+        if not inside:
+            orphans.extend((sid, action.with_tags((t,))) for t in action.tags)
+    contents = _contents(store, source, periods)
+    for runs in periods.values():
+        for period in runs:
+            content = contents[period.opened["record_hash"]]
+            out.rows.append(_row_from_period(period, content, jurisdiction, source, out))
+    _orphan_rows(orphans, jurisdiction, source, out)
+    _write(store, out)
+    return out
+
+
+def _contents(
+    store: Store, source: str, periods: dict[tuple[str, str], list[Period]]
+) -> dict[int, dict[str, Any]]:
+    hashes = list({p.opened["record_hash"] for runs in periods.values() for p in runs})
+    rows = store.rows(
+        "SELECT record_hash, content FROM records WHERE source = ?"
+        " AND record_hash IN (SELECT UNNEST(?))",
+        [source, hashes],
+    )
+    return {h: json.loads(c) for h, c in rows}
+
+
+_COLUMNS = (
+    "jurisdiction",
+    "program",
+    "tag",
+    "source",
+    "source_id",
+    "name",
+    "schema",
+    "listed_on",
+    "listed_not_before",
+    "listed_not_after",
+    "date_quality",
+    "date_source",
+    "delisted_on",
+    "delisted_not_before",
+    "delisted_quality",
+    "delisted_source",
+    "linked_to",
+    "title",
+    "countries",
+    "aliases",
+    "record_hash",
+)
+
+
+def _write(store: Store, out: Designations) -> None:
+    store.bulk_insert("designations", {c: [r[c] for r in out.rows] for c in _COLUMNS})
+    cols = ("source", "source_id", "program", "kind", "dates", "documents", "note")
+    store.bulk_insert("date_conflicts", {c: [r[c] for r in out.conflicts] for c in cols})

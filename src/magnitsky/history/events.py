@@ -1,0 +1,270 @@
+"""Events between consecutive accepted snapshots: listed, delisted, program added or
+removed, amended, relisted.
+
+Derived, never edited: :func:`derive_events` recomputes a source's snapshot statuses and
+events from the raw snapshots, so the result depends only on what was imported, not on
+the order it came in. :func:`append_latest` is the fast path for the common case of one
+new snapshot after all the others, and gives the same result.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from magnitsky.history.snapshots import unpack
+from magnitsky.programs import program_key
+from magnitsky.sources import source as get_source
+from magnitsky.store import Store
+
+EVENT_TYPES = ("listed", "delisted", "program_added", "program_removed", "amended", "relisted")
+# Fields that make a change of content an amendment (not formatting of the remarks).
+_AMEND_FIELDS = ("name", "schema", "aliases", "title", "birth_dates", "nationalities", "linked_to")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An entry as one snapshot has it, merged over duplicate lines of the same id."""
+
+    source_id: str
+    name: str
+    schema: str
+    tags: frozenset[str]
+    core: tuple[Any, ...]
+    record_hash: int
+
+
+@dataclass
+class Snapshot:
+    snapshot_id: int
+    as_of_date: date
+    members: list[int]
+    readable: bool
+    problem: str | None
+    forced: bool
+    format: str | None
+
+
+@dataclass
+class Walk:
+    """The state carried from one accepted snapshot to the next."""
+
+    previous: Snapshot | None = None
+    members: set[int] = field(default_factory=set)
+    entries: dict[str, set[int]] = field(default_factory=dict)
+    ever_seen: set[str] = field(default_factory=set)
+    events: list[tuple[Any, ...]] = field(default_factory=list)
+    statuses: list[tuple[int, str, str | None]] = field(default_factory=list)
+
+
+class Records:
+    """Record hash -> parsed entry. Ids are loaded for all records in one query; the
+    JSON content is parsed only for the entries an event touches."""
+
+    def __init__(self, store: Store, source: str) -> None:
+        self.ids: dict[int, str] = {}
+        self.raw: dict[int, str] = {}
+        for h, sid, content in store.rows(
+            "SELECT record_hash, source_id, content FROM records WHERE source = ?", [source]
+        ):
+            self.ids[h] = sid
+            self.raw[h] = content
+        self.parsed: dict[int, dict[str, Any]] = {}
+
+    def source_id(self, record_hash: int) -> str:
+        return self.ids[record_hash]
+
+    def content(self, record_hash: int) -> dict[str, Any]:
+        found = self.parsed.get(record_hash)
+        if found is None:
+            found = self.parsed[record_hash] = json.loads(self.raw[record_hash])
+        return found
+
+    def entry(self, hashes: set[int]) -> Entry:
+        ordered = sorted(hashes)
+        first = self.content(ordered[0])
+        tags = frozenset(t for h in ordered for t in self.content(h)["programs"])
+        core = tuple(_freeze(first.get(k)) for k in _AMEND_FIELDS)
+        return Entry(first["source_id"], first["name"], first["schema"], tags, core, ordered[0])
+
+
+def _freeze(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def load_snapshots(store: Store, source: str, after: int | None = None) -> list[Snapshot]:
+    sql = (
+        "SELECT snapshot_id, as_of_date, members, readable, problem, forced, format"
+        " FROM snapshots WHERE source = ?"
+    )
+    params: list[Any] = [source]
+    if after is not None:
+        sql += " AND snapshot_id = ?"
+        params.append(after)
+    rows = store.rows(sql + " ORDER BY as_of, snapshot_id", params)
+    return [Snapshot(row[0], row[1], unpack(row[2]), *row[3:]) for row in rows]
+
+
+def _reject_reason(snap: Snapshot, walk: Walk, max_loss: float, n_ids: int) -> str | None:
+    if not snap.readable:
+        return snap.problem or "unreadable"
+    if not snap.members:
+        return "the snapshot is empty"
+    if snap.forced or walk.previous is None:
+        return None
+    before = len(walk.entries)
+    if before and (before - n_ids) / before > max_loss:
+        lost = (before - n_ids) / before
+        return (
+            f"loses {lost:.0%} of the {before} entries of the snapshot of"
+            f" {walk.previous.as_of_date} (more than {max_loss:.0%}): a truncated download?"
+        )
+    return None
+
+
+def _step(
+    walk: Walk, snap: Snapshot, records: Records, jurisdiction: str, source: str, max_loss: float
+) -> None:
+    """Diff one snapshot against the previous accepted one, by record hashes: only the
+    entries whose lines changed are looked at (the first snapshot diffs against nothing)."""
+    members = set(snap.members)
+    added, removed = members - walk.members, walk.members - members
+    after: dict[str, set[int]] = {}
+    for h in removed:
+        after.setdefault(records.source_id(h), set(walk.entries.get(records.source_id(h), ())))
+        after[records.source_id(h)].discard(h)
+    for h in added:
+        sid = records.source_id(h)
+        after.setdefault(sid, set(walk.entries.get(sid, ()))).add(h)
+    n_ids = len(walk.entries) + sum(
+        (bool(hs) and sid not in walk.entries) - (not hs and sid in walk.entries)
+        for sid, hs in after.items()
+    )
+    reason = _reject_reason(snap, walk, max_loss, n_ids)
+    if reason:
+        walk.statuses.append((snap.snapshot_id, "rejected", reason))
+        return
+    walk.statuses.append((snap.snapshot_id, "accepted", None))
+    prev = walk.previous
+    same_format = prev is not None and prev.format == snap.format
+    for sid in sorted(after):
+        before = walk.entries.get(sid)
+        old = records.entry(before) if before else None
+        new = records.entry(after[sid]) if after[sid] else None
+        for kind, entry, tag in _diff(old, new, sid in walk.ever_seen, same_format):
+            walk.events.append(
+                (
+                    source, sid, program_key(jurisdiction, tag), tag, kind,
+                    prev.as_of_date if prev else None, snap.as_of_date,
+                    prev.snapshot_id if prev else None, snap.snapshot_id,
+                    entry.name, entry.schema, entry.record_hash,
+                )
+            )
+        if after[sid]:
+            walk.entries[sid] = after[sid]
+            walk.ever_seen.add(sid)
+        else:
+            walk.entries.pop(sid, None)
+    walk.members = members
+    walk.previous = snap
+
+
+def _diff(
+    old: Entry | None, new: Entry | None, seen_before: bool, same_format: bool
+) -> list[tuple[str, Entry, str]]:
+    if old is None and new is not None:
+        kind = "relisted" if seen_before else "listed"
+        return [(kind, new, tag) for tag in sorted(new.tags)]
+    if new is None and old is not None:
+        return [("delisted", old, tag) for tag in sorted(old.tags)]
+    assert old is not None and new is not None
+    out = [("program_added", new, t) for t in sorted(new.tags - old.tags)]
+    out += [("program_removed", old, t) for t in sorted(old.tags - new.tags)]
+    # Across a change of file format every entry is written differently; only
+    # listings and programs are compared there.
+    if same_format and old.core != new.core:
+        out += [("amended", new, t) for t in sorted(new.tags & old.tags)]
+    return out
+
+
+_EVENT_COLUMNS = (
+    "source",
+    "source_id",
+    "program",
+    "tag",
+    "event_type",
+    "not_before",
+    "not_after",
+    "snapshot_before",
+    "snapshot_after",
+    "name",
+    "schema",
+    "record_hash",
+)
+
+
+def _write(store: Store, walk: Walk) -> None:
+    columns = {c: [e[i] for e in walk.events] for i, c in enumerate(_EVENT_COLUMNS)}
+    store.bulk_insert("events", columns)
+    if walk.statuses:
+        store.con.execute(
+            "UPDATE snapshots SET status = s.status, reason = s.reason FROM"
+            " (SELECT UNNEST(?) AS id, UNNEST(?) AS status, UNNEST(?) AS reason) s"
+            " WHERE snapshots.snapshot_id = s.id",
+            [
+                [s[0] for s in walk.statuses],
+                [s[1] for s in walk.statuses],
+                [s[2] for s in walk.statuses],
+            ],
+        )
+
+
+def derive_events(store: Store, source: str, max_loss: float) -> int:
+    """Recompute statuses and events of a source from all its snapshots."""
+    store.con.execute("DELETE FROM events WHERE source = ?", [source])
+    jurisdiction = get_source(source).jurisdiction
+    records = Records(store, source)
+    walk = Walk()
+    for snap in load_snapshots(store, source):
+        _step(walk, snap, records, jurisdiction, source, max_loss)
+    _write(store, walk)
+    return len(walk.events)
+
+
+def append_latest(store: Store, source: str, snapshot_id: int, max_loss: float) -> int | None:
+    """Fast path: derive the events of one new snapshot that is later than every other.
+
+    Returns ``None`` when the fast path does not apply (the caller then recomputes)."""
+    later = store.scalar(
+        "SELECT count(*) FROM snapshots s, snapshots n WHERE n.snapshot_id = ?"
+        " AND s.source = n.source AND s.snapshot_id <> n.snapshot_id"
+        " AND (s.as_of, s.snapshot_id) > (n.as_of, n.snapshot_id)",
+        [snapshot_id],
+    )
+    if later:
+        return None
+    prev_id = store.scalar(
+        "SELECT snapshot_id FROM snapshots WHERE source = ? AND status = 'accepted'"
+        " AND snapshot_id <> ? ORDER BY as_of DESC, snapshot_id DESC LIMIT 1",
+        [source, snapshot_id],
+    )
+    jurisdiction = get_source(source).jurisdiction
+    records = Records(store, source)
+    walk = Walk()
+    if prev_id is not None:
+        (prev,) = load_snapshots(store, source, after=int(prev_id))
+        for h in prev.members:
+            walk.entries.setdefault(records.source_id(h), set()).add(h)
+        walk.previous = prev
+        walk.members = set(prev.members)
+        walk.ever_seen = {
+            r[0]
+            for r in store.rows("SELECT DISTINCT source_id FROM events WHERE source = ?", [source])
+        }
+    (snap,) = load_snapshots(store, source, after=snapshot_id)
+    _step(walk, snap, records, jurisdiction, source, max_loss)
+    _write(store, walk)
+    return len(walk.events)

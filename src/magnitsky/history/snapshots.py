@@ -1,0 +1,328 @@
+"""Importing snapshots of a list: single files, dated folders, and git histories.
+
+A snapshot is stored with its as-of time, content hash, row count and the hashes of its
+entries (``members``). Only entries never seen before are parsed: for the legacy SDN
+files that is done line by line, so a history of hundreds of near-identical snapshots
+costs little more than its changed lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from magnitsky.listing import Listing, ReaderError
+from magnitsky.readers import ofac_csv
+from magnitsky.sources import source as get_source
+from magnitsky.store import Store
+
+Progress = Callable[[str], None]
+
+_DATED_NAME = re.compile(
+    r"^(?P<stem>sdn(?:_advanced)?)_(?P<date>\d{4}-\d{2}-\d{2})(?:T(?P<time>\d{6}))?"
+    r"\.(?P<ext>csv|pip|xml)$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class SnapshotInput:
+    source: str
+    as_of: datetime
+    """When the list was in this state, timezone-aware."""
+    origin: str
+    data: bytes
+    format: str
+    """``sdn-csv`` (sdn.csv and sdn.pip) or ``sdn-advanced`` (sdn_advanced.xml)."""
+
+    @property
+    def as_of_date(self) -> date:
+        return self.as_of.astimezone(get_source(self.source).timezone).date()
+
+
+@dataclass
+class ImportResult:
+    added: list[int] = field(default_factory=list)
+    """Ids of the snapshots added."""
+    unchanged: int = 0
+    unreadable: list[str] = field(default_factory=list)
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _hash64(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
+
+
+def pack(hashes: list[int]) -> bytes:
+    """Record hashes as packed int64: storing a snapshot's members costs one copy."""
+    return array("q", hashes).tobytes()
+
+
+def unpack(blob: bytes) -> list[int]:
+    members = array("q")
+    members.frombytes(blob)
+    return members.tolist()
+
+
+def format_of(path: Path) -> str:
+    return "sdn-advanced" if path.suffix.lower() == ".xml" else "sdn-csv"
+
+
+def date_from_name(path: Path) -> datetime | None:
+    """``sdn_2023-01-21.csv`` -> 2023-01-21, end of that US Eastern day (the archive
+    dates mean "downloaded on or before"); ``…T143000`` gives the time too."""
+    match = _DATED_NAME.match(path.name)
+    if not match:
+        return None
+    day = date.fromisoformat(match["date"])
+    zone = get_source("us-ofac-sdn").timezone
+    if match["time"]:
+        t = match["time"]
+        moment = time(int(t[:2]), int(t[2:4]), int(t[4:]))
+    else:
+        moment = time(23, 59, 59)
+    return datetime.combine(day, moment, tzinfo=zone)
+
+
+def as_of_from_text(text: str) -> datetime:
+    """An ``--as-of`` value: a date (end of the publisher's day) or an ISO timestamp
+    (naive means UTC)."""
+    zone = get_source("us-ofac-sdn").timezone
+    if len(text) == 10:
+        return datetime.combine(date.fromisoformat(text), time(23, 59, 59), tzinfo=zone)
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class SnapshotReader:
+    """Turns snapshot bytes into record hashes, parsing only entries not seen before.
+
+    It caches line -> hash across the snapshots of one import, and knows which record
+    hashes the store already holds, so unchanged lines cost one dictionary look-up.
+    """
+
+    def __init__(self, store: Store, source: str) -> None:
+        self.store = store
+        self.source = source
+        self.known: set[int] = {
+            r[0] for r in store.rows("SELECT record_hash FROM records WHERE source = ?", [source])
+        }
+        self.line_hashes: dict[bytes, int] = {}
+        self.new_records: dict[int, tuple[str, str]] = {}
+
+    def members(self, snap: SnapshotInput) -> list[int]:
+        if snap.format == "sdn-advanced":
+            return self._advanced_members(snap)
+        lines, delimiter = ofac_csv.record_lines(snap.data, snap.origin)
+        known_lines = self.line_hashes
+        for line in set(lines).difference(known_lines):
+            h = _hash64(line)
+            known_lines[line] = h
+            if h not in self.known:
+                self._remember(h, ofac_csv.parse_line(line, delimiter, snap.origin))
+        return [known_lines[line] for line in lines]
+
+    def _advanced_members(self, snap: SnapshotInput) -> list[int]:
+        from magnitsky.readers import ofac_advanced
+
+        with tempfile.NamedTemporaryFile(suffix=".xml") as tmp:
+            tmp.write(snap.data)
+            tmp.flush()
+            listings = list(ofac_advanced.read(Path(tmp.name)))
+        hashes = []
+        for listing in listings:
+            h = _hash64(listing.content_hash().encode())
+            if h not in self.known:
+                self._remember(h, listing)
+            hashes.append(h)
+        return hashes
+
+    def _remember(self, record_hash: int, listing: Listing) -> None:
+        self.known.add(record_hash)
+        self.new_records[record_hash] = (
+            listing.source_id,
+            json.dumps(listing.content(), ensure_ascii=False),
+        )
+
+    def flush(self) -> None:
+        if not self.new_records:
+            return
+        hashes = list(self.new_records)
+        self.store.bulk_insert(
+            "records",
+            {
+                "source": [self.source] * len(hashes),
+                "record_hash": hashes,
+                "source_id": [self.new_records[h][0] for h in hashes],
+                "content": [self.new_records[h][1] for h in hashes],
+            },
+        )
+        self.new_records.clear()
+
+
+def store_snapshots(
+    store: Store,
+    snapshots: Iterable[SnapshotInput],
+    *,
+    force: bool = False,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Add snapshots to the store (inside the caller's transaction).
+
+    ``strict``: an unreadable file raises (a single ``ingest``); otherwise it is kept as
+    a rejected snapshot with its reason, as one bad download in a history should be.
+    """
+    result = ImportResult()
+    readers: dict[str, SnapshotReader] = {}
+    next_id = int(store.scalar("SELECT coalesce(max(snapshot_id), 0) FROM snapshots")) + 1
+    for snap in snapshots:
+        digest = content_hash(snap.data)
+        as_of_utc = snap.as_of.astimezone(UTC).replace(tzinfo=None)
+        if store.scalar(
+            "SELECT count(*) FROM snapshots WHERE source = ? AND as_of = ? AND content_hash = ?",
+            [snap.source, as_of_utc, digest],
+        ):
+            result.unchanged += 1
+            continue
+        reader = readers.setdefault(snap.source, SnapshotReader(store, snap.source))
+        problem = None
+        try:
+            members = reader.members(snap)
+        except ReaderError as error:
+            if strict:
+                raise
+            problem, members = str(error), []
+            result.unreadable.append(problem)
+        store.con.execute(
+            "INSERT INTO snapshots (snapshot_id, source, as_of, as_of_date, content_hash, format,"
+            " origin, rows, readable, problem, forced, imported_at, members)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?)",
+            [
+                next_id,
+                snap.source,
+                as_of_utc,
+                snap.as_of_date,
+                digest,
+                snap.format,
+                snap.origin,
+                len(members),
+                problem is None,
+                problem,
+                force,
+                pack(members),
+            ],
+        )
+        result.added.append(next_id)
+        next_id += 1
+        if progress:
+            progress(f"snapshot {snap.as_of_date} {len(members)} entries  {snap.origin}")
+    for reader in readers.values():
+        reader.flush()
+    return result
+
+
+def file_snapshot(path: Path, as_of: datetime | None = None) -> SnapshotInput:
+    """One file, dated by ``as_of`` or by its name."""
+    when = as_of or date_from_name(path)
+    if when is None:
+        raise ReaderError(
+            path, "no date: name it like sdn_2023-01-21.csv or give --as-of YYYY-MM-DD"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ReaderError(path, f"cannot read the file: {error.strerror}") from error
+    return SnapshotInput("us-ofac-sdn", when, str(path), data, format_of(path))
+
+
+def folder_snapshots(folder: Path) -> list[SnapshotInput]:
+    """Every dated snapshot file in a folder (``sdn_YYYY-MM-DD.csv|pip``,
+    ``sdn_advanced_YYYY-MM-DD.xml``)."""
+    if not folder.is_dir():
+        raise ReaderError(folder, "not a folder")
+    paths = sorted(p for p in folder.iterdir() if _DATED_NAME.match(p.name))
+    return [file_snapshot(p) for p in paths]
+
+
+@contextmanager
+def _git_repo(path: Path) -> Iterator[Path]:
+    """A repository to read from: the folder itself, or a bare clone of a bundle."""
+    if path.is_dir():
+        yield path
+        return
+    if not path.is_file():
+        raise ReaderError(path, "no such repository or bundle")
+    tmp = Path(tempfile.mkdtemp(prefix="magnitsky-git-"))
+    try:
+        done = subprocess.run(
+            ["git", "clone", "--quiet", "--bare", str(path), str(tmp / "repo")],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            raise ReaderError(path, f"not a git bundle or repository: {done.stderr.strip()}")
+        yield tmp / "repo"
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def git_snapshots(repo: Path, file_path: str) -> Iterator[SnapshotInput]:
+    """Every version of ``file_path`` in the history of a repository or bundle; each
+    commit's time is the as-of time (the time of the scrape)."""
+    with _git_repo(repo) as git_dir:
+        log = subprocess.run(
+            ["git", "-C", str(git_dir), "log", "--all", "--format=%H %ct", "--", file_path],
+            capture_output=True,
+            text=True,
+        )
+        if log.returncode:
+            raise ReaderError(repo, f"cannot read the git history: {log.stderr.strip()}")
+        commits = [line.split() for line in log.stdout.splitlines() if line.strip()]
+        if not commits:
+            raise ReaderError(repo, f"no commit touches {file_path}")
+        yield from _cat_files(git_dir, repo, file_path, commits[::-1])
+
+
+def _cat_files(
+    git_dir: Path, repo: Path, file_path: str, commits: list[list[str]]
+) -> Iterator[SnapshotInput]:
+    batch = subprocess.Popen(
+        ["git", "-C", str(git_dir), "cat-file", "--batch"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    assert batch.stdin and batch.stdout
+    try:
+        for sha, stamp in commits:
+            batch.stdin.write(f"{sha}:{file_path}\n".encode())
+            batch.stdin.flush()
+            header = batch.stdout.readline().split()
+            if len(header) < 3 or header[1] != b"blob":
+                continue  # the file was deleted in this commit
+            data = batch.stdout.read(int(header[2]))
+            batch.stdout.read(1)
+            as_of = datetime.fromtimestamp(int(stamp), tz=UTC)
+            yield SnapshotInput(
+                "us-ofac-sdn",
+                as_of,
+                f"{repo.name}:{sha[:12]}:{file_path}",
+                data,
+                format_of(Path(file_path)),
+            )
+    finally:
+        batch.stdin.close()
+        batch.wait()

@@ -1,0 +1,116 @@
+"""The store's schema, as numbered migrations.
+
+A store file records the version it is at (``meta.schema_version``); opening it applies
+every later migration in one transaction, so an older file is upgraded, never broken.
+Append new migrations; never edit one that has shipped.
+
+Raw tables (``snapshots``, ``records``, ``documents``, ``actions``) hold what was read
+from official files and are only ever added to. Derived tables (``events``,
+``designations``, ``action_links``, ``date_conflicts``) are recomputed from them, which is
+what makes the result independent of the order of imports.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+    CREATE TABLE snapshots (
+        snapshot_id INTEGER PRIMARY KEY,
+        source VARCHAR NOT NULL,
+        as_of TIMESTAMP NOT NULL,          -- UTC
+        as_of_date DATE NOT NULL,          -- the list's own day (US Eastern for OFAC)
+        content_hash VARCHAR NOT NULL,
+        format VARCHAR,
+        origin VARCHAR NOT NULL,           -- file path, or repository:commit:path
+        rows INTEGER NOT NULL,
+        readable BOOLEAN NOT NULL,         -- false: the file could not be parsed
+        problem VARCHAR,                   -- why it could not be parsed
+        forced BOOLEAN NOT NULL DEFAULT false,
+        imported_at TIMESTAMP NOT NULL,
+        members BLOB NOT NULL,             -- record hashes of its entries, packed int64
+        status VARCHAR,                    -- derived: accepted | rejected
+        reason VARCHAR,                    -- derived: why rejected
+        UNIQUE (source, as_of, content_hash)
+    );
+    CREATE TABLE records (
+        source VARCHAR NOT NULL,
+        record_hash BIGINT NOT NULL,
+        source_id VARCHAR NOT NULL,
+        content JSON NOT NULL,
+        PRIMARY KEY (source, record_hash)
+    );
+    CREATE TABLE documents (
+        document_id INTEGER PRIMARY KEY,
+        source VARCHAR NOT NULL,
+        path VARCHAR NOT NULL,
+        content_hash VARCHAR NOT NULL UNIQUE,
+        imported_at TIMESTAMP NOT NULL,
+        actions INTEGER NOT NULL
+    );
+    CREATE TABLE actions (
+        document_id INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        source VARCHAR NOT NULL,
+        document VARCHAR NOT NULL,
+        action_date DATE NOT NULL,
+        action VARCHAR NOT NULL,
+        tags VARCHAR[] NOT NULL,
+        source_id VARCHAR,                 -- as the document gives it (advanced XML)
+        name VARCHAR NOT NULL,
+        schema VARCHAR NOT NULL,
+        content JSON NOT NULL,
+        text VARCHAR NOT NULL,
+        PRIMARY KEY (document_id, seq)
+    );
+    CREATE TABLE events (
+        source VARCHAR NOT NULL,
+        source_id VARCHAR NOT NULL,
+        program VARCHAR NOT NULL,
+        tag VARCHAR NOT NULL,
+        event_type VARCHAR NOT NULL,
+        not_before DATE,
+        not_after DATE NOT NULL,
+        snapshot_before INTEGER,
+        snapshot_after INTEGER NOT NULL,
+        name VARCHAR NOT NULL,
+        schema VARCHAR NOT NULL,
+        record_hash BIGINT
+    );
+    CREATE TABLE action_links (
+        document_id INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        source_id VARCHAR,
+        method VARCHAR NOT NULL,           -- how it was linked, or why not
+        PRIMARY KEY (document_id, seq)
+    );
+    CREATE TABLE designations (
+        jurisdiction VARCHAR NOT NULL,
+        program VARCHAR NOT NULL,
+        tag VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        source_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        schema VARCHAR NOT NULL,
+        listed_on DATE,
+        listed_not_before DATE,
+        listed_not_after DATE,
+        date_quality VARCHAR NOT NULL,     -- exact | bracket | baseline
+        date_source VARCHAR NOT NULL,
+        delisted_on DATE,
+        delisted_not_before DATE,
+        delisted_quality VARCHAR,
+        delisted_source VARCHAR,
+        linked_to VARCHAR[],
+        title VARCHAR,
+        countries VARCHAR[],
+        aliases VARCHAR[],
+        record_hash BIGINT
+    );
+    CREATE TABLE date_conflicts (
+        source VARCHAR, source_id VARCHAR, program VARCHAR, kind VARCHAR,
+        dates VARCHAR, documents VARCHAR, note VARCHAR
+    );
+    """,
+]
