@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = Path(__import__("os").environ.get("MAGNITSKY_SHARED_DATA", ROOT.parent / "shared" / "data"))
+SHARED_DATA = Path(
+    __import__("os").environ.get("MAGNITSKY_SHARED_DATA", ROOT.parent / "shared" / "data")
+)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

@@ -20,8 +20,12 @@ def test_reads_every_real_snapshot_with_glomag_entries(shared_data: Path) -> Non
 
 
 def test_pip_and_csv_give_the_same_record(shared_data: Path) -> None:
-    pip = {e.source_id: e for e in ofac_csv.read(shared_data / "us/ofac/snapshots/sdn_2020-06-11.pip")}
-    csv = {e.source_id: e for e in ofac_csv.read(shared_data / "us/ofac/snapshots/sdn_2021-01-14.csv")}
+    pip = {
+        e.source_id: e for e in ofac_csv.read(shared_data / "us/ofac/snapshots/sdn_2020-06-11.pip")
+    }
+    csv = {
+        e.source_id: e for e in ofac_csv.read(shared_data / "us/ofac/snapshots/sdn_2021-01-14.csv")
+    }
     assert pip["23252"].name == csv["23252"].name
     assert pip["23252"].programs == ("GLOMAG",)
 
@@ -37,14 +41,22 @@ def test_multiple_programs_and_linked_to_are_split() -> None:
 
 
 def test_vessels_and_aircraft_are_typed() -> None:
-    vessel = ofac_csv.parse_line(b'1,"SHIP","vessel","IRAN",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ')
-    plane = ofac_csv.parse_line(b'2,"EP-ABC","aircraft","IRAN",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ')
-    company = ofac_csv.parse_line(b'3,"ACME LTD",-0- ,"IRAN",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ')
+    vessel = ofac_csv.parse_line(
+        b'1,"SHIP","vessel","IRAN",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- '
+    )
+    plane = ofac_csv.parse_line(
+        b'2,"EP-ABC","aircraft","IRAN",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- '
+    )
+    company = ofac_csv.parse_line(
+        b'3,"ACME LTD",-0- ,"IRAN",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- '
+    )
     assert (vessel.schema, plane.schema, company.schema) == ("Vessel", "Airplane", "Organization")
 
 
 def test_stray_windows_1252_bytes_are_decoded() -> None:
-    entry = ofac_csv.parse_line(b'4,"PE\xd1A, Jos\xe9","individual","GLOMAG",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ')
+    entry = ofac_csv.parse_line(
+        b'4,"PE\xd1A, Jos\xe9","individual","GLOMAG",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- '
+    )
     assert entry.name == "PEÑA, José"
 
 
@@ -54,8 +66,11 @@ def test_stray_windows_1252_bytes_are_decoded() -> None:
         (b"", "empty"),
         (b"\x1a\r\n", "empty"),
         (b"<!DOCTYPE html><html><body>Service unavailable</body></html>", "HTML"),
-        (b'36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n'
-         b'173,"ANGLO-CARIBBEAN CO., LTD.",-0- ,"CUB', "truncated"),
+        (
+            b'36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n'
+            b'173,"ANGLO-CARIBBEAN CO., LTD.",-0- ,"CUB',
+            "truncated",
+        ),
         (b"name,age\nbob,3\n", "entry number"),
     ],
 )

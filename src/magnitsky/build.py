@@ -40,16 +40,20 @@ def _noop(_: str) -> None:
     return None
 
 
-def refresh(store: Store, settings: Settings, added: list[int], progress: Progress) -> None:
+def refresh(
+    store: Store, settings: Settings, added: list[int], progress: Progress, documents: bool = False
+) -> None:
     """Recompute events and designations after an import. One new snapshot later than
-    all others takes the fast path; anything else recomputes the whole history."""
-    if not (
-        len(added) == 1 and append_latest(store, SOURCE, added[0], settings.max_loss) is not None
-    ):
+    all others takes the fast path (only the entries it touches); anything else
+    recomputes the whole history."""
+    affected = None
+    if len(added) == 1 and not documents:
+        affected = append_latest(store, SOURCE, added[0], settings.max_loss)
+    if affected is None:
         progress("deriving events from the whole history …")
         derive_events(store, SOURCE, settings.max_loss)
     progress("dating designations …")
-    derive_designations(store, SOURCE)
+    derive_designations(store, SOURCE, only=affected)
 
 
 def document_actions(path: Path) -> tuple[str, list[DatedAction]]:
@@ -106,7 +110,7 @@ def _finish(
     store: Store, settings: Settings, added: list[int], report: BuildReport, progress: Progress
 ) -> None:
     if added or report.documents_added:
-        refresh(store, settings, added, progress)
+        refresh(store, settings, added, progress, documents=bool(report.documents_added))
 
 
 def import_git(

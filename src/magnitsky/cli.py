@@ -18,7 +18,11 @@ from magnitsky.stats import parse_year_end, yearly
 from magnitsky.store import Store, StoreError, open_store
 
 format_option = click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
     help="Output format.",
 )
 
@@ -61,8 +65,12 @@ def _emit(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | Non
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", type=click.Path(path_type=Path), default=None,
-              help="The store file (default: $MAGNITSKY_DB or magnitsky.duckdb).")
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The store file (default: $MAGNITSKY_DB or magnitsky.duckdb).",
+)
 @click.version_option(package_name="magnitsky")
 @click.pass_context
 def cli(ctx: click.Context, db: Path | None) -> None:
@@ -78,20 +86,22 @@ def _summary(report: building.BuildReport, store: Store) -> None:
     )
     for problem in report.unreadable:
         click.echo(f"warning: kept as rejected: {problem}", err=True)
-    counts = store.rows(
-        "SELECT status, count(*) FROM snapshots GROUP BY status ORDER BY status"
-    )
+    counts = store.rows("SELECT status, count(*) FROM snapshots GROUP BY status ORDER BY status")
     click.echo("snapshots in store: " + ", ".join(f"{n} {s}" for s, n in counts))
     quality = store.rows(
         "SELECT date_quality, count(*) FROM designations WHERE program = 'US-GLOMAG'"
         " GROUP BY 1 ORDER BY 1"
     )
-    click.echo("US-GLOMAG designations by date quality: "
-               + (", ".join(f"{n} {q}" for q, n in quality) or "none"))
+    click.echo(
+        "US-GLOMAG designations by date quality: "
+        + (", ".join(f"{n} {q}" for q, n in quality) or "none")
+    )
     unlinked = store.scalar("SELECT count(*) FROM action_links WHERE source_id IS NULL")
     conflicts = store.scalar("SELECT count(*) FROM date_conflicts")
-    click.echo(f"dated actions not linked to an entry: {unlinked} (magnitsky actions --unlinked);"
-               f" date conflicts: {conflicts} (magnitsky conflicts)")
+    click.echo(
+        f"dated actions not linked to an entry: {unlinked} (magnitsky actions --unlinked);"
+        f" date conflicts: {conflicts} (magnitsky conflicts)"
+    )
     for line in report.not_read:
         click.echo(f"not read: {line}")
 
@@ -113,12 +123,14 @@ def build_command(obj: Context, data_dir: Path, quiet: bool) -> None:
 @click.option("--force", is_flag=True, help="Accept snapshots that look implausible.")
 @click.option("-q", "--quiet", is_flag=True)
 @pass_context
-def ingest_command(obj: Context, files: tuple[Path, ...], as_of: str | None, force: bool,
-                   quiet: bool) -> None:
+def ingest_command(
+    obj: Context, files: tuple[Path, ...], as_of: str | None, force: bool, quiet: bool
+) -> None:
     """Ingest single files: snapshots, change archives, Recent Actions pages."""
     with obj.store() as store:
-        report = building.ingest(store, obj.settings, list(files), as_of=as_of, force=force,
-                                 progress=_progress(quiet))
+        report = building.ingest(
+            store, obj.settings, list(files), as_of=as_of, force=force, progress=_progress(quiet)
+        )
         _summary(report, store)
 
 
@@ -136,8 +148,9 @@ def history() -> None:
 def import_git(obj: Context, repo: Path, file_path: str, force: bool, quiet: bool) -> None:
     """Every version of FILE in a git repository or bundle (commit time = as-of time)."""
     with obj.store() as store:
-        report = building.import_git(store, obj.settings, repo, file_path, force=force,
-                                     progress=_progress(quiet))
+        report = building.import_git(
+            store, obj.settings, repo, file_path, force=force, progress=_progress(quiet)
+        )
         _summary(report, store)
 
 
@@ -149,14 +162,19 @@ def import_git(obj: Context, repo: Path, file_path: str, force: bool, quiet: boo
 def import_dir(obj: Context, folder: Path, force: bool, quiet: bool) -> None:
     """Every dated snapshot file (sdn_YYYY-MM-DD.csv …) in a folder."""
     with obj.store() as store:
-        report = building.import_dir(store, obj.settings, folder, force=force,
-                                     progress=_progress(quiet))
+        report = building.import_dir(
+            store, obj.settings, folder, force=force, progress=_progress(quiet)
+        )
         _summary(report, store)
 
 
 @cli.command("fetch")
-@click.option("--into", type=click.Path(path_type=Path), default=None,
-              help="Archive folder (default: $MAGNITSKY_ARCHIVE or ./archive).")
+@click.option(
+    "--into",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Archive folder (default: $MAGNITSKY_ARCHIVE or ./archive).",
+)
 @pass_context
 def fetch_command(obj: Context, into: Path | None) -> None:
     """Download the current official OFAC files into a dated archive."""
@@ -184,8 +202,14 @@ def snapshots_command(obj: Context, fmt: str) -> None:
 @click.option("--listed-to", callback=_date, help="Listing known to be on or before this date.")
 @format_option
 @pass_context
-def designations_command(obj: Context, program: str | None, schema: str | None,
-                         listed_from: date | None, listed_to: date | None, fmt: str) -> None:
+def designations_command(
+    obj: Context,
+    program: str | None,
+    schema: str | None,
+    listed_from: date | None,
+    listed_to: date | None,
+    fmt: str,
+) -> None:
     """One row per entry per program, with its listing date and how it is known."""
     with obj.store(read_only=True) as store:
         rows = queries.designations(store, program, schema, listed_from, listed_to)
@@ -194,14 +218,25 @@ def designations_command(obj: Context, program: str | None, schema: str | None,
 
 @cli.command("events")
 @click.option("--program", help="Program key, such as US-GLOMAG.")
-@click.option("--type", "event_type", type=click.Choice(
-    ["listed", "delisted", "program_added", "program_removed", "amended", "relisted"]))
+@click.option(
+    "--type",
+    "event_type",
+    type=click.Choice(
+        ["listed", "delisted", "program_added", "program_removed", "amended", "relisted"]
+    ),
+)
 @click.option("--since", callback=_date)
 @click.option("--until", callback=_date)
 @format_option
 @pass_context
-def events_command(obj: Context, program: str | None, event_type: str | None,
-                   since: date | None, until: date | None, fmt: str) -> None:
+def events_command(
+    obj: Context,
+    program: str | None,
+    event_type: str | None,
+    since: date | None,
+    until: date | None,
+    fmt: str,
+) -> None:
     """Events between consecutive accepted snapshots."""
     with obj.store(read_only=True) as store:
         rows = queries.events(store, program, event_type, since, until)
@@ -241,8 +276,12 @@ def stats() -> None:
 
 @stats.command("yearly")
 @click.option("--program", required=True, help="Program key, such as US-GLOMAG.")
-@click.option("--year-end", default="12-31", show_default=True,
-              help="Last day (MM-DD) of each year: 12-31 calendar, 09-30 US fiscal, 12-05 …")
+@click.option(
+    "--year-end",
+    default="12-31",
+    show_default=True,
+    help="Last day (MM-DD) of each year: 12-31 calendar, 09-30 US fiscal, 12-05 …",
+)
 @format_option
 @pass_context
 def stats_yearly(obj: Context, program: str, year_end: str, fmt: str) -> None:
@@ -260,8 +299,11 @@ def stats_yearly(obj: Context, program: str, year_end: str, fmt: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="magnitsky",
-                 standalone_mode=False)
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="magnitsky",
+            standalone_mode=False,
+        )
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:

@@ -50,6 +50,7 @@ def _by_tag(jurisdiction: str) -> dict[str, str]:
     }
 
 
+@cache
 def program_key(jurisdiction: str, tag: str) -> str:
     """The program key of a raw tag: ``GLOMAG`` -> ``US-GLOMAG``; unknown tags keep their
     name under the jurisdiction's prefix (``SDGT`` -> ``US-SDGT``)."""

@@ -7,14 +7,44 @@ from typing import Any
 
 from magnitsky.store import Store
 
-SNAPSHOT_COLUMNS = ("snapshot_id", "source", "as_of", "as_of_date", "rows", "status", "reason",
-                    "format", "origin")
-EVENT_COLUMNS = ("source", "program", "tag", "event_type", "source_id", "name", "schema",
-                 "not_before", "not_after")
+SNAPSHOT_COLUMNS = (
+    "snapshot_id",
+    "source",
+    "as_of",
+    "as_of_date",
+    "rows",
+    "status",
+    "reason",
+    "format",
+    "origin",
+)
+EVENT_COLUMNS = (
+    "source",
+    "program",
+    "tag",
+    "event_type",
+    "source_id",
+    "name",
+    "schema",
+    "not_before",
+    "not_after",
+)
 DESIGNATION_COLUMNS = (
-    "jurisdiction", "program", "source_id", "name", "schema", "listed_on", "listed_not_before",
-    "listed_not_after", "date_quality", "date_source", "delisted_on", "delisted_quality",
-    "linked_to", "title", "countries",
+    "jurisdiction",
+    "program",
+    "source_id",
+    "name",
+    "schema",
+    "listed_on",
+    "listed_not_before",
+    "listed_not_after",
+    "date_quality",
+    "date_source",
+    "delisted_on",
+    "delisted_quality",
+    "linked_to",
+    "title",
+    "countries",
 )
 
 
@@ -25,10 +55,14 @@ def snapshots(store: Store) -> list[dict[str, Any]]:
 
 
 def events(
-    store: Store, program: str | None = None, event_type: str | None = None,
-    since: date | None = None, until: date | None = None,
+    store: Store,
+    program: str | None = None,
+    event_type: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> list[dict[str, Any]]:
-    where, params = ["true"], []
+    where: list[str] = ["true"]
+    params: list[Any] = []
     if program:
         where.append("program = ?")
         params.append(program)
@@ -49,12 +83,16 @@ def events(
 
 
 def designations(
-    store: Store, program: str | None = None, schema: str | None = None,
-    listed_from: date | None = None, listed_to: date | None = None,
+    store: Store,
+    program: str | None = None,
+    schema: str | None = None,
+    listed_from: date | None = None,
+    listed_to: date | None = None,
 ) -> list[dict[str, Any]]:
     """``listed_from``/``listed_to``: the listing is known to lie within the bounds (a
     bracket must lie wholly inside; a baseline with no lower bound never does)."""
-    where, params = ["true"], []
+    where: list[str] = ["true"]
+    params: list[Any] = []
     if program:
         where.append("program = ?")
         params.append(program)

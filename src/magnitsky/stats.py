@@ -11,8 +11,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-SCHEMA_GROUPS = {"Person": "individuals", "Organization": "entities", "Vessel": "vessels",
-                 "Airplane": "aircraft"}
+SCHEMA_GROUPS = {
+    "Person": "individuals",
+    "Organization": "entities",
+    "Vessel": "vessels",
+    "Airplane": "aircraft",
+}
 
 
 def parse_year_end(text: str) -> tuple[int, int]:
@@ -40,8 +44,12 @@ def _spread(
 
 
 def _count(
-    table: dict[int, dict[str, int]], key: str, lo: date | None, hi: date,
-    year_end: tuple[int, int], first_year: int,
+    table: dict[int, dict[str, int]],
+    key: str,
+    lo: date | None,
+    hi: date,
+    year_end: tuple[int, int],
+    first_year: int,
 ) -> None:
     certain, years = _spread(lo, hi, year_end, first_year)
     for year in years:
@@ -51,8 +59,10 @@ def _count(
             row[f"{key}_min"] = row.get(f"{key}_min", 0) + 1
 
 
-def yearly(designations: Iterable[dict[str, Any]], year_end: tuple[int, int] = (12, 31),
-           ) -> list[dict[str, Any]]:
+def yearly(
+    designations: Iterable[dict[str, Any]],
+    year_end: tuple[int, int] = (12, 31),
+) -> list[dict[str, Any]]:
     rows = list(designations)
     lows = [r["listed_not_before"] for r in rows if r["listed_not_before"]]
     highs = [r["listed_not_after"] for r in rows]
@@ -70,12 +80,24 @@ def yearly(designations: Iterable[dict[str, Any]], year_end: tuple[int, int] = (
             row = table.setdefault(year_of(hi, year_end), {})
             row["exact"] = row.get("exact", 0) + 1
         if r.get("delisted_on"):
-            _count(table, "delisted", r.get("delisted_not_before"), r["delisted_on"], year_end,
-                   first_year)
-    keys = [f"{g}_{m}" for g in ("persons", "individuals", "entities", "vessels", "aircraft",
-                                 "delisted") for m in ("min", "max")]
+            _count(
+                table,
+                "delisted",
+                r.get("delisted_not_before"),
+                r["delisted_on"],
+                year_end,
+                first_year,
+            )
+    keys = [
+        f"{g}_{m}"
+        for g in ("persons", "individuals", "entities", "vessels", "aircraft", "delisted")
+        for m in ("min", "max")
+    ]
     return [
-        {"year": year, **{k: table[year].get(k, 0) for k in keys},
-         "exact": table[year].get("exact", 0)}
+        {
+            "year": year,
+            **{k: table[year].get(k, 0) for k in keys},
+            "exact": table[year].get("exact", 0),
+        }
         for year in sorted(table)
     ]

@@ -10,7 +10,6 @@ snapshots' coverage add designations (or delistings) the snapshots cannot show.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -48,10 +47,15 @@ class Designations:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _periods(store: Store, source: str) -> dict[tuple[str, str], list[Period]]:
+def _periods(
+    store: Store, source: str, only: set[str] | None = None
+) -> dict[tuple[str, str], list[Period]]:
+    where = "" if only is None else " AND source_id IN (SELECT UNNEST(?))"
+    params: list[Any] = [source] if only is None else [source, sorted(only)]
     events = store.dicts(
-        "SELECT * FROM events WHERE source = ? ORDER BY source_id, tag, not_after, snapshot_after",
-        [source],
+        f"SELECT * FROM events WHERE source = ?{where}"
+        " ORDER BY source_id, tag, not_after, snapshot_after",
+        params,
     )
     periods: dict[tuple[str, str], list[Period]] = {}
     for event in events:
@@ -95,8 +99,7 @@ def _apply_action(
                     placed = True
         if placed or action.action == "changed":
             continue
-        inside = coverage and coverage[0] <= action.action_date <= coverage[1]
-        if inside:
+        if _inside(action.action_date, coverage):
             out.conflicts.append(
                 _conflict(
                     action,
@@ -268,29 +271,30 @@ def _orphan_rows(
             out.rows.append(open_row)
 
 
-def derive_designations(store: Store, source: str) -> Designations:
-    """Recompute the designations, action links and date conflicts of a source."""
+def derive_designations(store: Store, source: str, only: set[str] | None = None) -> Designations:
+    """Recompute the designations, action links and date conflicts of a source.
+
+    ``only``: the entries whose events changed (the fast path of one newer snapshot);
+    the entries whose action links changed are added to them, and anything that could
+    move the unlinked actions falls back to the whole source."""
     jurisdiction = get_source(source).jurisdiction
-    for table in ("designations", "date_conflicts"):
-        store.con.execute(f"DELETE FROM {table} WHERE source = ?", [source])
-    linker = Linker(store, source)
-    actions = linker.link_all()
-    periods = _periods(store, source)
-    cov = store.rows(
-        "SELECT min(as_of_date), max(as_of_date) FROM snapshots"
-        " WHERE source = ? AND status = 'accepted'",
-        [source],
-    )
-    coverage = cov[0] if cov and cov[0][0] is not None else None
+    links = store.rows("SELECT document_id, seq, source_id FROM action_links")
+    old_links = {(d, q): sid for d, q, sid in links}
+    actions = Linker(store, source).link_all()
+    coverage = _coverage(store, source)
+    if only is not None:
+        only = _widen(store, source, only, actions, old_links, coverage)
+    _clear(store, source, only)
+    periods = _periods(store, source, only)
     out = Designations()
     orphans: list[tuple[str, ActionRow]] = []
     for action in actions:
-        if action.linked_id:
+        if action.linked_id and (only is None or action.linked_id in only):
             _apply_action(action, action.linked_id, periods, coverage, out, orphans)
-    for sid, action in cluster_unlinked([a for a in actions if not a.linked_id]):
-        inside = coverage and coverage[0] <= action.action_date <= coverage[1]
-        if not inside:
-            orphans.extend((sid, action.with_tags((t,))) for t in action.tags)
+    if only is None:
+        for sid, action in cluster_unlinked([a for a in actions if not a.linked_id]):
+            if not _inside(action.action_date, coverage):
+                orphans.extend((sid, action.with_tags((t,))) for t in action.tags)
     contents = _contents(store, source, periods)
     for runs in periods.values():
         for period in runs:
@@ -301,16 +305,76 @@ def derive_designations(store: Store, source: str) -> Designations:
     return out
 
 
+def _coverage(store: Store, source: str) -> tuple[date, date] | None:
+    row = store.rows(
+        "SELECT min(as_of_date), max(as_of_date) FROM snapshots"
+        " WHERE source = ? AND status = 'accepted'",
+        [source],
+    )[0]
+    return (row[0], row[1]) if row[0] is not None else None
+
+
+def _inside(day: date, coverage: tuple[date, date] | None) -> bool:
+    return coverage is not None and coverage[0] <= day <= coverage[1]
+
+
+def _widen(
+    store: Store,
+    source: str,
+    only: set[str],
+    actions: list[ActionRow],
+    old_links: dict[tuple[int, int], str | None],
+    coverage: tuple[date, date] | None,
+) -> set[str] | None:
+    """The entries a partial recompute must cover, or ``None`` for all of them."""
+    stored = store.rows(
+        "SELECT min(listed_not_after) FROM designations WHERE source = ?", [source]
+    )[0][0]
+    previous_end = store.scalar(
+        "SELECT max(as_of_date) FROM snapshots WHERE source = ? AND status = 'accepted'"
+        " AND as_of_date < ?",
+        [source, coverage[1] if coverage else None],
+    )
+    if stored is None or coverage is None or previous_end is None:
+        return None
+    wider = set(only)
+    for action in actions:
+        before = old_links.get((action.document_id, action.seq), "?")
+        if before != action.linked_id:
+            if before is None or action.linked_id is None or before == "?":
+                return None  # the unlinked actions changed: their clusters may too
+            wider |= {before, action.linked_id}
+        elif previous_end < action.action_date <= coverage[1]:
+            # the new snapshot now covers the action's date: it dates a bracket now
+            if not action.linked_id:
+                return None
+            wider.add(action.linked_id)
+    return wider
+
+
+def _clear(store: Store, source: str, only: set[str] | None) -> None:
+    for table in ("designations", "date_conflicts"):
+        if only is None:
+            store.con.execute(f"DELETE FROM {table} WHERE source = ?", [source])
+        else:
+            store.con.execute(
+                f"DELETE FROM {table} WHERE source = ? AND source_id IN (SELECT UNNEST(?))",
+                [source, sorted(only)],
+            )
+
+
 def _contents(
     store: Store, source: str, periods: dict[tuple[str, str], list[Period]]
 ) -> dict[int, dict[str, Any]]:
     hashes = list({p.opened["record_hash"] for runs in periods.values() for p in runs})
-    rows = store.rows(
-        "SELECT record_hash, content FROM records WHERE source = ?"
-        " AND record_hash IN (SELECT UNNEST(?))",
-        [source, hashes],
-    )
-    return {h: json.loads(c) for h, c in rows}
+    return {
+        r["record_hash"]: r
+        for r in store.dicts(
+            "SELECT record_hash, name, schema, linked_to, title, countries, aliases"
+            " FROM records WHERE source = ? AND record_hash IN (SELECT UNNEST(?))",
+            [source, hashes],
+        )
+    }
 
 
 _COLUMNS = (

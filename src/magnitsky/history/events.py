@@ -10,7 +10,6 @@ new snapshot after all the others, and gives the same result.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -157,10 +156,18 @@ def _step(
         for kind, entry, tag in _diff(old, new, sid in walk.ever_seen, same_format):
             walk.events.append(
                 (
-                    source, sid, program_key(jurisdiction, tag), tag, kind,
-                    prev.as_of_date if prev else None, snap.as_of_date,
-                    prev.snapshot_id if prev else None, snap.snapshot_id,
-                    entry.name, entry.schema, entry.record_hash,
+                    source,
+                    sid,
+                    program_key(jurisdiction, tag),
+                    tag,
+                    kind,
+                    prev.as_of_date if prev else None,
+                    snap.as_of_date,
+                    prev.snapshot_id if prev else None,
+                    snap.snapshot_id,
+                    entry.name,
+                    entry.schema,
+                    entry.record_hash,
                 )
             )
         if after[sid]:
@@ -231,13 +238,14 @@ def derive_events(store: Store, source: str, max_loss: float) -> int:
     for snap in load_snapshots(store, source):
         _step(walk, snap, records, jurisdiction, source, max_loss)
     _write(store, walk)
-    return len(walk.events)
+    return {event[1] for event in walk.events}
 
 
-def append_latest(store: Store, source: str, snapshot_id: int, max_loss: float) -> int | None:
+def append_latest(store: Store, source: str, snapshot_id: int, max_loss: float) -> set[str] | None:
     """Fast path: derive the events of one new snapshot that is later than every other.
 
-    Returns ``None`` when the fast path does not apply (the caller then recomputes)."""
+    Returns the entries that have new events, or ``None`` when the fast path does not
+    apply (the caller then recomputes everything)."""
     later = store.scalar(
         "SELECT count(*) FROM snapshots s, snapshots n WHERE n.snapshot_id = ?"
         " AND s.source = n.source AND s.snapshot_id <> n.snapshot_id"
@@ -267,4 +275,4 @@ def append_latest(store: Store, source: str, snapshot_id: int, max_loss: float) 
     (snap,) = load_snapshots(store, source, after=snapshot_id)
     _step(walk, snap, records, jurisdiction, source, max_loss)
     _write(store, walk)
-    return len(walk.events)
+    return {event[1] for event in walk.events}

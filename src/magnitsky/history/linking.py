@@ -12,16 +12,19 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from typing import Any
 
 from magnitsky.sources import source as get_source
 from magnitsky.store import Store
 
 _WORD = re.compile(r"[A-Z0-9]+")
+_NUMBER = re.compile(r"[^\s(]*\d[^\s()]*")
 
 
+@cache
 def name_key(name: str) -> str:
     """Order-, case-, accent- and punctuation-free form of a name."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().upper()
@@ -56,6 +59,14 @@ class _Entry:
     schema: str
     tags: set[str]
     birth_dates: set[str]
+    identifiers: set[str] = field(default_factory=set)
+
+
+@cache
+def _number(identifier: str) -> str:
+    """The number of an identifier clause (``Registration Number HRA 1234 (Germany)``)."""
+    found = _NUMBER.search(identifier)
+    return found.group(0) if found else ""
 
 
 class Linker:
@@ -66,18 +77,29 @@ class Linker:
         self.by_name: dict[str, set[str]] = {}
         self.by_alias: dict[str, set[str]] = {}
         self.entries: dict[str, _Entry] = {}
-        for sid, content in store.rows(
-            "SELECT source_id, content FROM records WHERE source = ?", [source]
-        ):
-            self._index(sid, json.loads(content))
+        self.indexed = False
 
-    def _index(self, sid: str, content: dict[str, Any]) -> None:
-        self.by_name.setdefault(name_key(content["name"]), set()).add(sid)
-        for alias in content.get("aliases") or []:
+    def _index(self) -> None:
+        """Index every version of every entry by name and alias, once, when the first
+        action is linked. The store de-duplicates the versions first: most versions of
+        an entry share its names."""
+        self.indexed = True
+        for sid, name in self.store.rows(
+            "SELECT DISTINCT source_id, name FROM records WHERE source = ?", [self.source]
+        ):
+            self.by_name.setdefault(name_key(name), set()).add(sid)
+        for sid, alias in self.store.rows(
+            "SELECT DISTINCT source_id, UNNEST(aliases) FROM records WHERE source = ?",
+            [self.source],
+        ):
             self.by_alias.setdefault(name_key(alias), set()).add(sid)
-        entry = self.entries.setdefault(sid, _Entry(content["schema"], set(), set()))
-        entry.tags.update(content.get("programs") or [])
-        entry.birth_dates.update(content.get("birth_dates") or [])
+        for sid, schema, tags, dobs, identifiers in self.store.rows(
+            "SELECT source_id, any_value(schema), list_distinct(flatten(list(programs))),"
+            " list_distinct(flatten(list(birth_dates))), list_distinct(flatten(list(identifiers)))"
+            " FROM records WHERE source = ? GROUP BY source_id",
+            [self.source],
+        ):
+            self.entries[sid] = _Entry(schema, set(tags), set(dobs), set(map(_number, identifiers)))
 
     def _actions(self) -> list[ActionRow]:
         kinds = set(get_source(self.source).action_sources)
@@ -85,24 +107,25 @@ class Linker:
             "SELECT document_id, seq, source, document, action_date, action, tags, source_id,"
             " content FROM actions ORDER BY action_date, document_id, seq"
         )
-        return [
-            ActionRow(
-                d,
-                s,
-                self.source,
-                self.jurisdiction,
-                doc,
-                day,
-                act,
-                tuple(tags),
-                sid,
-                json.loads(content),
+        out = []
+        for d, s, src, doc, day, act, tags, sid, content in rows:
+            if src not in kinds:
+                continue
+            data = json.loads(content)
+            # Rows "resulting in the following new/removal of" a change are aliases that
+            # appear or go with a rename: changes, not designations or delistings.
+            if ["follows_change", "true"] in (data.get("extra") or []):
+                act = "changed"
+            out.append(
+                ActionRow(
+                    d, s, self.source, self.jurisdiction, doc, day, act, tuple(tags), sid, data
+                )
             )
-            for d, s, src, doc, day, act, tags, sid, content in rows
-            if src in kinds
-        ]
+        return out
 
     def link(self, action: ActionRow) -> tuple[str | None, str]:
+        if not self.indexed:
+            self._index()
         if action.source_id and action.source_id in self.entries:
             return action.source_id, "source_id"
         key = name_key(action.content["name"])
@@ -130,6 +153,10 @@ class Linker:
         by_dob = {c for c in candidates if self.entries[c].birth_dates & dobs}
         if dobs and by_dob:
             candidates, method = by_dob, method + "+birth_date"
+        numbers = {_number(i) for i in action.content.get("identifiers") or []} - {""}
+        by_id = {c for c in candidates if self.entries[c].identifiers & numbers}
+        if numbers and by_id:
+            candidates, method = by_id, method + "+identifier"
         return candidates, method
 
     def link_all(self) -> list[ActionRow]:
@@ -176,7 +203,7 @@ def cluster_unlinked(actions: Iterable[ActionRow]) -> list[tuple[str, ActionRow]
     groups: dict[int, list[int]] = {}
     for i in range(len(actions)):
         groups.setdefault(find(i), []).append(i)
-    out = []
+    out: list[tuple[str, ActionRow]] = []
     for members in groups.values():
         first = min(members, key=lambda i: (actions[i].action_date, actions[i].action != "added"))
         gid = "name:" + name_key(actions[first].content["name"])

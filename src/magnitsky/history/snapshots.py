@@ -9,17 +9,18 @@ costs little more than its changed lines.
 from __future__ import annotations
 
 import hashlib
-from array import array
 import json
 import re
 import shutil
 import subprocess
 import tempfile
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from magnitsky.listing import Listing, ReaderError
 from magnitsky.readers import ofac_csv
@@ -121,7 +122,7 @@ class SnapshotReader:
             r[0] for r in store.rows("SELECT record_hash FROM records WHERE source = ?", [source])
         }
         self.line_hashes: dict[bytes, int] = {}
-        self.new_records: dict[int, tuple[str, str]] = {}
+        self.new_records: dict[int, Listing] = {}
 
     def members(self, snap: SnapshotInput) -> list[int]:
         if snap.format == "sdn-advanced":
@@ -152,25 +153,34 @@ class SnapshotReader:
 
     def _remember(self, record_hash: int, listing: Listing) -> None:
         self.known.add(record_hash)
-        self.new_records[record_hash] = (
-            listing.source_id,
-            json.dumps(listing.content(), ensure_ascii=False),
-        )
+        self.new_records[record_hash] = listing
 
     def flush(self) -> None:
         if not self.new_records:
             return
-        hashes = list(self.new_records)
-        self.store.bulk_insert(
-            "records",
-            {
-                "source": [self.source] * len(hashes),
-                "record_hash": hashes,
-                "source_id": [self.new_records[h][0] for h in hashes],
-                "content": [self.new_records[h][1] for h in hashes],
-            },
-        )
+        store_records(self.store, self.source, self.new_records)
         self.new_records.clear()
+
+
+_LIST_COLUMNS = ("programs", "aliases", "birth_dates", "identifiers", "linked_to", "countries")
+
+
+def store_records(store: Store, source: str, records: dict[int, Listing]) -> None:
+    """Records keep the fields the history engine reads as columns (no JSON parsing on
+    every rebuild) and the whole record as JSON."""
+    listings = list(records.values())
+    columns: dict[str, list[Any]] = {
+        "source": [source] * len(listings),
+        "record_hash": list(records),
+        "source_id": [x.source_id for x in listings],
+        "name": [x.name for x in listings],
+        "schema": [x.schema for x in listings],
+        "title": [x.title for x in listings],
+        "content": [json.dumps(x.content(), ensure_ascii=False) for x in listings],
+    }
+    for column in _LIST_COLUMNS:
+        columns[column] = [list(getattr(x, column)) for x in listings]
+    store.bulk_insert("records", columns)
 
 
 def store_snapshots(

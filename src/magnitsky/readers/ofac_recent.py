@@ -40,7 +40,7 @@ _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _TEXT_TAGS = {"p", "li", "pre", "td"}
 # "Specially Designated Nationals List Update", "Non-SDN … List Update": which list the
 # headings below it are about.
-_SECTION = re.compile(r"\bList Updates?$", re.I)
+_SECTION = re.compile(r"\bList\b.*\bUpdates?$", re.I)
 _SITE_SUFFIX = " | Office of Foreign Assets Control"
 
 
@@ -110,8 +110,9 @@ def _title(root: lxml.html.HtmlElement) -> str:
 def page_info(path: Path) -> RecentActionsPage:
     """Title, release date, press release links and address of a Recent Actions page."""
     root = _root(path)
-    links = _field(root, "field-press-release-link")
-    anchors = links.iter("a") if links is not None else iter(())
+    # All the links: a page can name several press releases, one field item each.
+    links = root.find_class("field--name-field-press-release-link")
+    anchors = links[0].iter("a") if links else iter(())
     canonical = root.xpath("//link[@rel='canonical']/@href")
     return RecentActionsPage(
         title=_title(root),

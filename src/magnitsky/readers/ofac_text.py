@@ -136,15 +136,16 @@ def _split_tail(text: str) -> tuple[str, str | None, tuple[str, ...], tuple[str,
     linked: list[str] = []
     while m := _LINKED_TAIL.search(body):
         if m.group(1):
-            found = re.split(r";\s*Linked To:", m.group(1))
-            linked[:0] = [x.strip().rstrip(".") for x in found]
+            # Kept as written: "S.A. DE C.V." keeps its last full stop here.
+            linked[:0] = [x.strip() for x in re.split(r";\s*Linked To:", m.group(1))]
         body = body[: m.start()]
     tags_match = _TAGS_TAIL.search(body)
     if not tags_match:
         raise EntryError("no program tag such as [GLOMAG] at the end")
-    # A tag broken after its hyphen may reach us as "RUSSIA- EO14024" from a plain join.
+    # A tag broken after its hyphen may reach us as "RUSSIA- EO14024" from a plain join;
+    # "CAATSA - RUSSIA" is a real tag with spaced hyphen and stays as it is.
     tags = tuple(
-        re.sub(r"-\s+", "-", t.strip()) for t in re.findall(r"\[([^\]]+)\]", tags_match[0])
+        re.sub(r"(?<=\S)-\s+", "-", t.strip()) for t in re.findall(r"\[([^\]]+)\]", tags_match[0])
     )
     body = body[: tags_match.start()]
     kind = None

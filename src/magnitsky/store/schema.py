@@ -38,7 +38,16 @@ MIGRATIONS: list[str] = [
         source VARCHAR NOT NULL,
         record_hash BIGINT NOT NULL,
         source_id VARCHAR NOT NULL,
-        content JSON NOT NULL,
+        name VARCHAR NOT NULL,
+        schema VARCHAR NOT NULL,
+        programs VARCHAR[] NOT NULL,
+        aliases VARCHAR[] NOT NULL,
+        birth_dates VARCHAR[] NOT NULL,
+        identifiers VARCHAR[] NOT NULL,
+        linked_to VARCHAR[] NOT NULL,
+        countries VARCHAR[] NOT NULL,
+        title VARCHAR,
+        content JSON NOT NULL,             -- the whole record, as read
         PRIMARY KEY (source, record_hash)
     );
     CREATE TABLE documents (

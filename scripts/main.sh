@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The main job, end to end: get the official files, build the store, print the yearly
+# US Global Magnitsky table.
+#   MAGNITSKY_DATA=DIR   build from a folder laid out like ../shared/data (offline)
+#   otherwise            download the current official files first (magnitsky fetch)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export MAGNITSKY_DB=${MAGNITSKY_DB:-magnitsky.duckdb}
+M=.venv/bin/magnitsky
+if [ -n "${MAGNITSKY_DATA:-}" ]; then
+  data=$MAGNITSKY_DATA
+else
+  data=${MAGNITSKY_ARCHIVE:-archive}
+  $M fetch --into "$data"
+fi
+$M build "$data"
+echo
+echo "US Global Magnitsky (E.O. 13818) designations per calendar year:"
+$M stats yearly --program US-GLOMAG
