@@ -238,7 +238,7 @@ def derive_events(store: Store, source: str, max_loss: float) -> int:
     for snap in load_snapshots(store, source):
         _step(walk, snap, records, jurisdiction, source, max_loss)
     _write(store, walk)
-    return {event[1] for event in walk.events}
+    return len(walk.events)
 
 
 def append_latest(store: Store, source: str, snapshot_id: int, max_loss: float) -> set[str] | None:
