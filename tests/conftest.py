@@ -24,3 +24,16 @@ def shared_data() -> Path:
 @pytest.fixture()
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def built_store(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built once per test session from all of ../shared/data (read it, don't
+    write to it: copy it first)."""
+    from magnitsky import build, settings
+    from magnitsky.store import open_store
+
+    path = tmp_path_factory.mktemp("built") / "magnitsky.duckdb"
+    with open_store(path) as store:
+        build.build(store, settings.load(), shared_data)
+    return path

@@ -196,7 +196,11 @@ def build(
                 added += _snapshots(store, snaps.folder_snapshots(folder), report, progress)
         documents = sorted((ofac / "changes").glob("sdnnew*.txt"))
         documents += sorted((ofac / "recent_actions").glob("*.htm*"))
-        documents += sorted((ofac / "advanced").glob("*.xml"))
+        # An advanced XML that is unreadable is already kept as a rejected snapshot.
+        documents += [
+            p for p in sorted((ofac / "advanced").glob("*.xml"))
+            if not any(str(p) in problem for problem in report.unreadable)
+        ]
         _documents(store, documents, report, progress)
         _finish(store, settings, added, report, progress)
     report.not_read = _not_read(data_dir)

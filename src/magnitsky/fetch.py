@@ -238,8 +238,9 @@ def _check_xml(body: bytes, root: str | None) -> None:
         ):
             last = element
             element.clear(keep_tail=True)
-            while element.getprevious() is not None:
-                del element.getparent()[0]
+            parent = element.getparent()  # None for the root, which a comment may precede
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]
     except etree.XMLSyntaxError as error:
         raise _Rejected(f"the XML does not parse: {error}") from error
     # The root element ends last.

@@ -122,4 +122,9 @@ MIGRATIONS: list[str] = [
         dates VARCHAR, documents VARCHAR, note VARCHAR
     );
     """,
+    # 2: indexes for the listings the CLI and the web filter by program
+    """
+    CREATE INDEX designations_program ON designations (program);
+    CREATE INDEX events_program ON events (program);
+    """,
 ]

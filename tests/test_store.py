@@ -1,0 +1,77 @@
+"""The store file: upgrades, refusals, and a killed import."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from magnitsky.store import StoreError, open_store
+from magnitsky.store.db import migrate, schema_version
+from magnitsky.store.schema import MIGRATIONS
+from tests.history_fixtures import history
+
+
+def test_an_older_store_file_is_upgraded_not_broken(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, target=1)
+    con.execute("INSERT INTO date_conflicts (source, note) VALUES ('us-ofac-sdn', 'kept')")
+    con.close()
+    with open_store(path) as store:
+        assert schema_version(store.con) == len(MIGRATIONS) > 1
+        assert store.scalar("SELECT note FROM date_conflicts") == "kept"
+        indexes = {r[0] for r in store.rows("SELECT index_name FROM duckdb_indexes()")}
+        assert "designations_program" in indexes
+
+
+def test_a_store_from_a_newer_program_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.duckdb"
+    open_store(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreError, match="newer than this program"):
+        open_store(path)
+
+
+def _counts(path: Path) -> tuple[int, int, int]:
+    with open_store(path, read_only=True) as store:
+        return (
+            store.scalar("SELECT count(*) FROM snapshots"),
+            store.scalar("SELECT count(*) FROM records"),
+            store.scalar("SELECT count(*) FROM events"),
+        )
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_a_killed_or_interrupted_import_leaves_the_store_as_it_was(
+    tmp_path: Path, shared_data: Path, sig: signal.Signals
+) -> None:
+    db = tmp_path / "store.duckdb"
+    paths = history(tmp_path / "h")
+    magnitsky = [sys.executable, "-m", "magnitsky.cli", "--db", str(db)]
+    subprocess.run([*magnitsky, "ingest", str(paths["2023-01-10"])], check=True,
+                   capture_output=True)
+    before = _counts(db)
+    bundle = shared_data / "us/ofac/sdn-csv-history.bundle"
+    proc = subprocess.Popen(
+        [*magnitsky, "history", "import-git", str(bundle), "--path", "sdn.csv"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    # wait until snapshots are being written inside the transaction
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if line.startswith("snapshot "):
+            break
+    time.sleep(1.0)
+    os.kill(proc.pid, sig)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    assert _counts(db) == before
