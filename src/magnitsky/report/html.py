@@ -1,0 +1,188 @@
+"""The report as one self-contained HTML page: styles and charts inline, no script, no
+font, image or link that would make the browser fetch anything. Every text from the data
+is escaped."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from magnitsky.report import methodology, trace
+from magnitsky.report.charts import Chart
+from magnitsky.report.tables import Table, cell
+
+if TYPE_CHECKING:
+    from magnitsky.analysis.annual import Annual
+
+CSS = """
+:root { --ink: #1b1f24; --muted: #57606a; --line: #d0d7de; --soft: #f6f8fa; --accent: #0b5cad; }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+  sans-serif; color: var(--ink); margin: 0; background: #fff; }
+header, main, nav { max-width: 72rem; margin: 0 auto; padding: 0 1.25rem; }
+header { padding-top: 1.5rem; border-bottom: 3px solid var(--accent); }
+h1 { margin: 0 0 .25rem; font-size: 1.8rem; }
+h2 { margin-top: 2.5rem; border-bottom: 1px solid var(--line); padding-bottom: .25rem; }
+.meta, .note, figcaption, .small { color: var(--muted); font-size: .875rem; }
+nav ul { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; list-style: none; padding: 0; }
+a { color: var(--accent); }
+ol.findings { padding-left: 1.5rem; }
+ol.findings li { margin: 0 0 1rem; }
+.finding { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1.25rem; }
+.finding .text { font-size: 1.05rem; margin: 0; }
+.finding .definition { background: var(--soft); border-left: 3px solid var(--line);
+  padding: .35rem .75rem; margin: 0; font-size: .875rem; }
+figure { margin: 1.5rem 0; }
+svg.chart { width: 100%; height: auto; max-width: 60rem; }
+table { border-collapse: collapse; width: 100%; font-size: .8125rem; margin: .5rem 0 1rem; }
+caption { text-align: left; font-weight: 600; padding: .25rem 0; }
+th, td { border: 1px solid var(--line); padding: .25rem .4rem; vertical-align: top;
+  text-align: left; }
+th { background: var(--soft); position: sticky; top: 0; }
+tbody tr:nth-child(even) { background: #fbfcfd; }
+tr:target, p:target, li:target { background: #fff3bf; }
+.behind p { margin: .3rem 0; }
+@media (max-width: 50rem) { .finding { grid-template-columns: 1fr; } }
+@media print {
+  nav, .noprint { display: none; }
+  th { position: static; }
+  figure, tr { break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
+"""
+
+URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def text(value: Any) -> str:
+    """A value as escaped HTML; web addresses in it become links (followed only on a
+    click: the page itself fetches nothing)."""
+    raw = cell(value)
+    out, last = [], 0
+    for match in URL.finditer(raw):
+        out.append(escape(raw[last : match.start()]))
+        url = escape(match[0], quote=True)
+        out.append(f'<a href="{url}" rel="noreferrer">{url}</a>')
+        last = match.end()
+    return "".join(out) + escape(raw[last:])
+
+
+def table(t: Table, columns: list[str] | None = None, row_ids: list[str] | None = None) -> str:
+    columns = columns or t.columns
+    if not t.rows:
+        return f'<p class="note">None. (<a href="{t.name}.csv">{t.name}.csv</a>)</p>'
+    head = "".join(f'<th scope="col">{escape(c.replace("_", " "))}</th>' for c in columns)
+    body = []
+    for i, row in enumerate(t.rows):
+        rid = f' id="{escape(row_ids[i], quote=True)}"' if row_ids else ""
+        cells = "".join(f"<td>{text(row.get(c))}</td>" for c in columns)
+        body.append(f"<tr{rid}>{cells}</tr>")
+    return (
+        f"<table><caption>{escape(t.title)} (<a href=\"{t.name}.csv\">{t.name}.csv</a>)"
+        f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def findings(annual: Annual, groups: list[trace.Group]) -> str:
+    items = []
+    for n, (f, g) in enumerate(zip(annual.findings, groups, strict=True), start=1):
+        value = f"<strong>{text(f.get('value'))}</strong> · " if f.get("value") is not None else ""
+        items.append(
+            f'<li id="finding-{n}"><div class="finding"><div><p class="text">'
+            f"{text(f.get('text'))}</p><p class=\"small\">{value}measure "
+            f"<code>{text(f.get('measure'))}</code> · <a href=\"#{g.anchor}\">the"
+            f" {len(g.rows)} designations behind it</a> · <a href=\"findings.csv\">CSV</a>"
+            f'</p></div><p class="definition"><strong>Definition.</strong> '
+            f"{text(f.get('definition'))}</p></div></li>"
+        )
+    return f'<ol class="findings">{"".join(items)}</ol>' if items else "<p>No findings.</p>"
+
+
+def figure(chart: Chart) -> str:
+    return (
+        f'<figure id="figure-{chart.name}">{chart.svg}<figcaption><strong>'
+        f"{escape(chart.title)}.</strong> {escape(chart.description)} The numbers:"
+        f' <a href="{chart.name}.csv">{chart.name}.csv</a>; the designations behind them:'
+        f' <a href="#behind">below</a>.</figcaption></figure>'
+    )
+
+
+FIGURES = {
+    "finding": "Each finding",
+    "basis": "Each basis",
+    "country": "Each country",
+    "region": "Each region",
+    "role": "Each role",
+    "date": "Each action date (exact dates)",
+}
+
+
+def behind(annual: Annual, groups: dict[str, list[trace.Group]]) -> str:
+    ids = dict(zip(map(id, annual.counted), trace.row_ids(annual.counted), strict=True))
+    parts = []
+    for figure_name, title in FIGURES.items():
+        lines = []
+        for g in groups.get(figure_name, []):
+            links = ", ".join(
+                f'<a href="#{ids[id(d)]}">{escape(str(d.get("name", d.get("source_id"))))}</a>'
+                for d in g.rows
+            )
+            label = f"finding {g.key}" if figure_name == "finding" else g.key
+            lines.append(
+                f'<p id="{g.anchor}"><strong>{escape(label)}</strong> ({len(g.rows)}): '
+                f"{links or 'none'}</p>"
+            )
+        parts.append(f"<h3>{title}</h3>{''.join(lines) or '<p>None.</p>'}")
+    return "".join(parts)
+
+
+SECTIONS = (
+    ("findings", "Key findings"),
+    ("charts", "Charts"),
+    ("precedents", "Precedents"),
+    ("methodology", "Methodology and data quality"),
+    ("counted", "Every designation counted"),
+    ("behind", "Behind each number"),
+    ("files", "Files"),
+)
+
+
+def page(
+    annual: Annual, charts: list[Chart], tables: dict[str, Table], files: list[str]
+) -> str:
+    groups = trace.all_groups(annual)
+    counted = tables["counted"]
+    title = f"{annual.program}: designations in {annual.year}"
+    start, end = annual.window
+    body = {
+        "findings": findings(annual, groups["finding"]),
+        "charts": "".join(figure(c) for c in charts) or "<p>No data to chart.</p>",
+        "precedents": table(tables["precedents"]),
+        "methodology": methodology.html(annual) + table(tables["quality"])
+        + table(tables["average"]) + table(tables["yearly"]),
+        "counted": '<p class="note">Each row has an id (<code>#d-SOURCE_ID</code>): link to'
+        " it. <em>certain</em> = no: dated by a bracket that may fall in the year.</p>"
+        + table(counted, [c for c in counted.columns if c != "row_id"],
+                [r["row_id"] for r in counted.rows]),
+        "behind": f'<div class="behind">{behind(annual, groups)}</div>',
+        "files": "<ul>" + "".join(f'<li><a href="{escape(f)}">{escape(f)}</a></li>'
+                                  for f in files) + "</ul>",
+    }
+    nav = "".join(f'<li><a href="#{k}">{v}</a></li>' for k, v in SECTIONS)
+    sections = "".join(
+        f'<section id="{k}" aria-labelledby="{k}-h"><h2 id="{k}-h">{v}'
+        f"{f' ({len(counted.rows)})' if k == 'counted' else ''}</h2>{body[k]}</section>"
+        for k, v in SECTIONS
+    )
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
+        f"<header><h1>{escape(title)}</h1><p class=\"meta\">Report year {annual.year}:"
+        f" {start.isoformat()} to {end.isoformat()} (years end on"
+        f" {annual.year_end[1]:02d}/{annual.year_end[0]:02d}), compared with the average of"
+        f" the {annual.average_years} years before. {len(annual.counted)} designations"
+        f" counted.</p></header><nav aria-label=\"Sections\"><ul>{nav}</ul></nav>"
+        f"<main>{sections}</main></body></html>\n"
+    )
