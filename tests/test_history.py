@@ -294,3 +294,12 @@ def test_unrecognised_snapshot_date_is_a_clear_error(tmp_path: Path) -> None:
         snaps.file_snapshot(path)
     snap = snaps.file_snapshot(path, snaps.as_of_from_text("2023-05-06"))
     assert dataclasses.replace(snap).as_of_date == date(2023, 5, 6)
+
+
+def test_the_same_entry_twice_in_one_list_is_one_designation(store: Store, tmp_path: Path) -> None:
+    paths = history(tmp_path / "h")
+    twice = [*BASE, row(101, "OFFICIAL, Corrupt", "GLOMAG", remarks="DOB 01 Jan 1960.")]
+    write_csv(tmp_path / "t" / "sdn_2023-01-10.csv", twice)
+    build.ingest(store, SETTINGS, [tmp_path / "t" / "sdn_2023-01-10.csv", paths["2023-02-10"]])
+    rows = store.dicts("SELECT * FROM designations WHERE source_id = '101'")
+    assert len(rows) == 1
