@@ -1,0 +1,142 @@
+"""The one entry point of the annual report: every number of a program's year, each with
+the designations behind it, the previous years' average and the findings in words."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from magnitsky.analysis import countries, findings, measures
+from magnitsky.analysis.basis import ExtraEvidence
+from magnitsky.analysis.designations import PERSONS, load
+from magnitsky.analysis.precedents import precedents_in
+from magnitsky.analysis.windows import CALENDAR, YearEnd, window, year_of
+from magnitsky.programs import first_listing
+from magnitsky.store import Store
+
+ALL = measures.Measure("designations", "every designation, persons and property", lambda r: True)
+
+
+@dataclass
+class Annual:
+    program: str
+    year: int
+    year_end: YearEnd
+    window: tuple[date, date]
+    average_years: int
+    designations: list[dict[str, Any]]
+    """Every designation of the program, with basis, roles, countries and regions."""
+    counted: list[dict[str, Any]]
+    """Those counted in the report year; ``certain`` False: may belong to a neighbour."""
+    yearly: list[dict[str, Any]]
+    average: dict[str, Any]
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    countries: list[dict[str, Any]] = field(default_factory=list)
+    regions: list[dict[str, Any]] = field(default_factory=list)
+    roles: list[dict[str, Any]] = field(default_factory=list)
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    precedents: list[dict[str, Any]] = field(default_factory=list)
+    quality: dict[str, Any] = field(default_factory=dict)
+
+
+def annual(
+    store: Store,
+    program: str,
+    year: int,
+    year_end: YearEnd = CALENDAR,
+    average_years: int = 5,
+    extra: ExtraEvidence | None = None,
+) -> Annual:
+    """The analysis of ``program``'s designations in ``year`` (ending on ``year_end``),
+    against the average of the ``average_years`` years before."""
+    return analyse(load(store, program, extra), program, year, year_end, average_years)
+
+
+def analyse(
+    rows: Sequence[dict[str, Any]],
+    program: str,
+    year: int,
+    year_end: YearEnd = CALENDAR,
+    average_years: int = 5,
+) -> Annual:
+    """:func:`annual` on designations already loaded (enriched)."""
+    win = window(year, year_end)
+    opened = first_listing(program)
+    since = year_of(opened, year_end) if opened else measures.first_year(rows, year_end)
+    result = Annual(
+        program=program,
+        year=year,
+        year_end=year_end,
+        window=win,
+        average_years=average_years,
+        designations=list(rows),
+        counted=measures.behind_window(rows, win, ALL),
+        yearly=measures.yearly(rows, year_end),
+        average=measures.average(rows, year, year_end, average_years, since=since),
+        countries=_countries(rows, win),
+        regions=_named(measures.tally(rows, win, lambda r: r.get("regions") or []), "region"),
+        roles=_named(
+            measures.tally(rows, win, lambda r: r.get("roles") or [], "individuals"), "role"
+        ),
+        actions=measures.actions(rows, win),
+        precedents=precedents_in(rows, year, win),
+    )
+    result.quality = quality(result.counted, rows)
+    result.findings = findings.of(result)
+    return result
+
+
+def _named(entries: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    return [{key: e["value"], "name": e["value"], **e, "count": e["max"]} for e in entries]
+
+
+def _countries(rows: Sequence[Mapping[str, Any]], win: tuple[date, date]) -> list[dict[str, Any]]:
+    entries = measures.tally(rows, win, lambda r: r.get("country_codes") or [])
+    return [
+        {
+            "code": e["value"],
+            "name": countries.name(e["value"]),
+            "region": countries.region(e["value"]),
+            "subregion": countries.subregion(e["value"]),
+            **e,
+            "count": e["max"],
+        }
+        for e in entries
+    ]
+
+
+def _linked_to_entity(row: Mapping[str, Any], entities: set[str]) -> bool:
+    return row["schema"] == "Person" and any(t in entities for t in row.get("linked_to") or [])
+
+
+def quality(counted: list[dict[str, Any]], rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """How the counted designations are dated, and what the analysis could not tell."""
+    persons = [r for r in counted if r["schema"] in PERSONS]
+    widths = [
+        (r["listed_not_after"] - r["listed_not_before"]).days
+        for r in counted
+        if r["date_quality"] != "exact" and r.get("listed_not_before")
+    ]
+    entities = {r["name"] for r in rows if r["schema"] == "Organization"}
+    return {
+        "counted": len(counted),
+        "certain": sum(1 for r in counted if r["certain"]),
+        "possible": sum(1 for r in counted if not r["certain"]),
+        **{q: sum(1 for r in counted if r["date_quality"] == q) for q in _QUALITIES},
+        "bracket_days": {
+            "max": max(widths, default=0),
+            "median": statistics.median(widths) if widths else 0,
+        },
+        "unknown_basis": sum(1 for r in persons if r.get("basis", "unknown") == "unknown"),
+        "no_country": sum(1 for r in persons if not r.get("country_codes")),
+        "unresolved_countries": countries.unresolved(counted),
+        "individuals_linked_to_entities": sum(
+            1 for r in persons if r.get("basis") == "ties" and _linked_to_entity(r, entities)
+        ),
+    }
+
+
+_QUALITIES = ("exact", "bracket", "baseline")

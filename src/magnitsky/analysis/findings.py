@@ -1,0 +1,275 @@
+"""The key findings of a year as sentences generated from the numbers, each with its
+definition and the measure (and designations) behind it. Ranges are said as ranges."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from magnitsky.analysis import measures
+from magnitsky.analysis.windows import describe
+
+if TYPE_CHECKING:
+    from magnitsky.analysis.annual import Annual
+
+Finding = dict[str, Any]
+_NAMES_SHOWN = 5
+_BASIS_WORDS = {
+    "human_rights": "human-rights abuse",
+    "corruption": "corruption",
+    "ties": "ties to a listed person",
+}
+
+
+def amount(lo: float, hi: float, one: str = "", many: str = "") -> str:
+    """``12 persons``, ``between 10 and 12 persons``, ``1 person``."""
+    unit = many if (hi != 1 or lo != hi) else one
+    number = _num(lo) if lo == hi else f"between {_num(lo)} and {_num(hi)}"
+    return f"{number} {unit}".strip()
+
+
+def _num(value: float) -> str:
+    return f"{value:g}" if isinstance(value, int) or value == int(value) else f"{value:.1f}"
+
+
+def change(pct: dict[str, float] | None) -> str:
+    """``34.5% below``, ``between 10% and 20% above``, ``between 5% below and 3% above``."""
+    if pct is None:
+        return "not comparable with"
+    lo, hi = pct["min"], pct["max"]
+
+    def side(v: float) -> str:
+        return "below" if v < 0 else "above"
+
+    if lo == hi:
+        return "equal to" if lo == 0 else f"{abs(lo):g}% {side(lo)}"
+    if side(lo) == side(hi) and lo != 0:
+        small, big = sorted((abs(lo), abs(hi)))
+        return f"between {small:g}% and {big:g}% {side(lo)}"
+    return f"between {abs(lo):g}% {side(lo)} and {abs(hi):g}% {side(hi)}"
+
+
+def _value(lo: int, hi: int) -> int | str:
+    return lo if lo == hi else f"{lo}–{hi}"
+
+
+def _finding(a: Annual, text: str, measure: str, lo: int, hi: int, **more: Any) -> Finding:
+    rows = measures.behind_window(a.designations, a.window, measure) if measure else []
+    definition = more.pop("definition", None) or measures.MEASURES[measure].definition
+    return {
+        "text": text,
+        "definition": definition,
+        "measure": measure,
+        "value": _value(lo, hi),
+        "window": a.window,
+        "source_ids": [r["source_id"] for r in rows],
+        **more,
+    }
+
+
+def _count(a: Annual, key: str) -> tuple[int, int]:
+    return measures.count(a.designations, a.window, key)
+
+
+def _persons(a: Annual, label: str) -> Finding:
+    lo, hi = _count(a, "persons")
+    ind, ent = _count(a, "individuals"), _count(a, "entities")
+    text = (
+        f"In {label}, {a.program} designated {amount(lo, hi, 'person', 'persons')}"
+        f" ({amount(*ind, 'individual', 'individuals')},"
+        f" {amount(*ent, 'entity', 'entities')})"
+    )
+    return _finding(a, text + _against(a, "persons") + ".", "persons", lo, hi)
+
+
+def _against(a: Annual, key: str) -> str:
+    avg = a.average.get(key)
+    years = a.average.get("years") or []
+    if not avg or not years:
+        return ""
+    period = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    ranges = ", ".join(map(str, avg.get("ranges") or []))
+    note = ""
+    if ranges and avg["min"] == avg["max"]:
+        note = f" (exact for the period as a whole, though {ranges} are ranges year by year)"
+    elif ranges:
+        note = f" ({ranges} known only as ranges)"
+    return (
+        f", {change(avg['change_percent'])} the {period} annual average of"
+        f" {amount(avg['min'], avg['max'])}{note}"
+    )
+
+
+def _without_ties(a: Annual) -> Finding:
+    lo, hi = _count(a, "not_ties")
+    ties = _count(a, "ties")
+    text = (
+        f"Leaving out those designated for ties to other listed persons ({amount(*ties)}),"
+        f" {amount(lo, hi, 'person was', 'persons were')} designated{_against(a, 'not_ties')}."
+    )
+    return _finding(a, text, "not_ties", lo, hi)
+
+
+def _basis(a: Annual) -> Finding:
+    direct, unknown = _count(a, "direct"), _count(a, "unknown")
+    hr, corr = _count(a, "human_rights"), _count(a, "corruption")
+    text = (
+        f"The texts read show {amount(*direct, 'person', 'persons')} designated for their own"
+        f" conduct ({amount(*hr)} for human-rights abuse, {amount(*corr)} for corruption);"
+        f" for {amount(*unknown, 'person', 'persons')} they do not show the basis, so the"
+        f" number designated for direct involvement lies between {direct[0]} and"
+        f" {direct[1] + unknown[1]}."
+    )
+    return _finding(a, text, "unknown", *unknown)
+
+
+def _linked_leaders(a: Annual) -> Finding | None:
+    n = a.quality.get("individuals_linked_to_entities", 0)
+    if not n:
+        return None
+    text = (
+        f"{amount(n, n, 'individual counted under ties is', 'individuals counted under ties are')}"
+        " linked to an entity: OFAC also uses 'Linked To' for a leader or official of"
+        " a designated entity (E.O. 13818 s. 1(a)(ii)(C)), which is own conduct; the list"
+        " does not tell the two apart."
+    )
+    return _finding(a, text, "ties", n, n, definition=measures.MEASURES["ties"].definition)
+
+
+def _since(a: Annual) -> Finding | None:
+    claim = measures.since(a.yearly, a.year, "persons")
+    if claim is None:
+        return None
+    when = f"since {claim['since']}" if claim["since"] else f"since {claim['first_year']}"
+    if claim["since"] is None:
+        when += ", the program's first year in the data"
+    text = f"It is the {claim['direction']} number of persons designated in a year {when}."
+    lo, hi = _count(a, "persons")
+    return _finding(a, text, "persons", lo, hi, claim=claim)
+
+
+def _property(a: Annual) -> Finding | None:
+    vessels, aircraft = _count(a, "vessels"), _count(a, "aircraft")
+    if not vessels[1] and not aircraft[1]:
+        return None
+    text = (
+        f"{amount(*vessels, 'vessel', 'vessels').capitalize()} and"
+        f" {amount(*aircraft, 'aircraft', 'aircraft')} were listed as property, counted apart."
+    )
+    return _finding(a, text, "vessels", *vessels)
+
+
+def _delisted(a: Annual) -> Finding:
+    lo, hi = _count(a, "delisted")
+    text = f"{amount(lo, hi, 'person was', 'persons were').capitalize()} delisted."
+    return _finding(a, text, "delisted", lo, hi)
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _largest_action(a: Annual) -> Finding | None:
+    if not a.actions:
+        return None
+    top = a.actions[0]
+    names = top["names"][:_NAMES_SHOWN]
+    more = len(top["names"]) - len(names)
+    listed = "; ".join(names) + (f" and {more} more" if more else "")
+    n, persons = top["count"], top["persons"]
+    text = (
+        f"The largest action of exactly known date, on {_day(top['date'])}, made"
+        f" {amount(n, n, 'designation', 'designations')}"
+        f" ({amount(persons, persons, 'person', 'persons')}): {listed}."
+    )
+    finding = _finding(
+        a, text, "", top["count"], top["count"], definition="designations dated exactly"
+    )
+    finding.update(measure="action", source_ids=list(top["source_ids"]), date=top["date"])
+    return finding
+
+
+def _countries(a: Annual) -> Finding | None:
+    if not a.countries:
+        return None
+    top = ", ".join(f"{c['name']} ({_value(c['min'], c['max'])})" for c in a.countries[:5])
+    n = len(a.countries)
+    text = (
+        f"The persons designated are tied by nationality, birth, address or registration to"
+        f" {n} {'country' if n == 1 else 'countries'}; most often {top}."
+    )
+    finding = _finding(
+        a, text, "persons", n, n,
+        definition="countries named in the listing (ISO 3166-1 codes, by rigour)",
+    )  # fmt: skip
+    finding["measure"] = "countries"
+    return finding
+
+
+def _precedents(a: Annual) -> list[Finding]:
+    out = []
+    for p in a.precedents:
+        if p["kind"] not in ("role", "basis"):
+            continue
+        maybe = "" if p["certain"] and p["in_year"] == "certain" else "possibly "
+        when = (
+            _day(p["date"])
+            if p["date_quality"] == "exact"
+            else f"between {p['not_before']} and {p['not_after']}"
+        )
+        what = (
+            f"the first designation for {_BASIS_WORDS.get(p['value'], p['value'])}"
+            if p["kind"] == "basis"
+            else f"the first {p['value']} designated"
+        )
+        text = (
+            f"{maybe}{what} under the program, as far as the texts read show: {p['name']}, {when}."
+        )
+        text = text[0].upper() + text[1:]
+        rivals = f"; may have been preceded by {', '.join(p['rivals'])}" if p["rivals"] else ""
+        out.append(
+            {
+                "text": text,
+                "definition": f"first designation whose {p['kind']} is {p['value']}: "
+                + (p["evidence"] or "")
+                + rivals,
+                "measure": "precedent",
+                "value": p["value"],
+                "window": a.window,
+                "source_ids": [p["source_id"]],
+            }
+        )
+    return out
+
+
+def _quality(a: Annual) -> Finding:
+    q = a.quality
+    days = q["bracket_days"]
+    text = (
+        f"How the dates of the {q['counted']} designations counted are known: {q['exact']}"
+        f" exactly, {q['bracket']} between two snapshots (median {days['median']:g}, at most"
+        f" {days['max']} days apart), {q['baseline']} only as on or before the first snapshot;"
+        f" {amount(q['possible'], q['possible'], 'designation', 'designations')} may belong to"
+        " a neighbouring year and count only in the upper bound."
+    )
+    finding = _finding(a, text, "", q["counted"], q["counted"], definition="how each date is known")
+    finding.update(measure="designations", source_ids=[r["source_id"] for r in a.counted])
+    return finding
+
+
+def of(a: Annual) -> list[Finding]:
+    label = describe(a.year, a.year_end)
+    found: list[Finding | None] = [
+        _persons(a, label),
+        _without_ties(a),
+        _basis(a),
+        _linked_leaders(a),
+        _since(a),
+        _property(a),
+        _delisted(a),
+        _largest_action(a),
+        _countries(a),
+        *_precedents(a),
+        _quality(a),
+    ]
+    return [f for f in found if f is not None]
