@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job, end to end: get the official files, build the store, print the yearly
-# US Global Magnitsky table.
+# US Global Magnitsky table and write the annual report (out/report/index.html).
 #   MAGNITSKY_DATA=DIR   build from a folder laid out like ../shared/data (offline)
 #   otherwise            download the current official files first (magnitsky fetch)
 set -euo pipefail
@@ -18,3 +18,7 @@ $M build "$data"
 echo
 echo "US Global Magnitsky (E.O. 13818) designations per calendar year:"
 $M stats yearly --program US-GLOMAG
+year=${MAGNITSKY_REPORT_YEAR:-2023}
+out=${MAGNITSKY_REPORT_DIR:-out/report}
+$M report --program US-GLOMAG --year "$year" --out "$out"
+echo "report for $year: $out/index.html"

@@ -12,10 +12,53 @@ import click
 
 from magnitsky import build as building
 from magnitsky import queries, settings
+from magnitsky.analysis.basis import BASES, DIRECT
+from magnitsky.analysis.countries import resolve as resolve_country
+from magnitsky.analysis.designations import enrich
+from magnitsky.analysis.designations import load as load_designations
+from magnitsky.analysis.precedents import KINDS, firsts
 from magnitsky.listing import SCHEMAS, ReaderError
 from magnitsky.output import FORMATS, render
-from magnitsky.stats import parse_year_end, yearly
+from magnitsky.stats import parse_year_end, with_average, yearly
 from magnitsky.store import Store, StoreError, open_store
+
+ANALYSIS_COLUMNS = (
+    *queries.DESIGNATION_COLUMNS,
+    "basis",
+    "basis_evidence",
+    "roles",
+    "country_codes",
+)
+YEARLY_TABLE = (
+    "year",
+    "persons",
+    "individuals",
+    "entities",
+    "direct",
+    "ties",
+    "unknown",
+    "vessels",
+    "aircraft",
+    "delisted",
+    "exact",
+    "avg_persons",
+    "change_persons_pct",
+    "avg_not_ties",
+    "change_not_ties_pct",
+)
+PRECEDENT_COLUMNS = (
+    "kind",
+    "value",
+    "name",
+    "source_id",
+    "date_quality",
+    "not_before",
+    "not_after",
+    "certain",
+    "rivals",
+    "joint",
+    "evidence",
+)
 
 format_option = click.option(
     "--format",
@@ -58,6 +101,19 @@ def _progress(quiet: bool) -> Callable[[str], None]:
             click.echo(message, err=True)
 
     return say
+
+
+def joined_ranges(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``x_min``/``x_max`` pairs as one cell: ``7`` or ``5–9`` (for the table format)."""
+    out = []
+    for row in rows:
+        joined = {k: v for k, v in row.items() if not k.endswith(("_min", "_max"))}
+        for key in row:
+            if key.endswith("_min") and key[:-4] + "_max" in row:
+                lo, hi = row[key], row[key[:-4] + "_max"]
+                joined[key[:-4]] = lo if lo == hi else f"{lo}–{hi}"
+        out.append(joined)
+    return out
 
 
 def _emit(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None) -> None:
@@ -200,6 +256,12 @@ def snapshots_command(obj: Context, fmt: str) -> None:
 @click.option("--schema", type=click.Choice(SCHEMAS))
 @click.option("--listed-from", callback=_date, help="Listing known to be on or after this date.")
 @click.option("--listed-to", callback=_date, help="Listing known to be on or before this date.")
+@click.option(
+    "--basis",
+    type=click.Choice([*BASES, "direct"]),
+    help="Why designated, as the texts read show it (direct: human_rights or corruption).",
+)
+@click.option("--country", help="ISO 3166-1 alpha-2 code (or a country name), such as CD.")
 @format_option
 @pass_context
 def designations_command(
@@ -208,12 +270,29 @@ def designations_command(
     schema: str | None,
     listed_from: date | None,
     listed_to: date | None,
+    basis: str | None,
+    country: str | None,
     fmt: str,
 ) -> None:
-    """One row per entry per program, with its listing date and how it is known."""
+    """One row per entry per program, with its listing date and how it is known, its
+    basis (and the text that shows it), roles and countries."""
+    code = _country_code(country) if country else None
     with obj.store(read_only=True) as store:
-        rows = queries.designations(store, program, schema, listed_from, listed_to)
-    _emit(rows, fmt, queries.DESIGNATION_COLUMNS)
+        rows = enrich(store, queries.designations(store, program, schema, listed_from, listed_to))
+    wanted = DIRECT if basis == "direct" else (basis,)
+    rows = [
+        r
+        for r in rows
+        if (basis is None or r["basis"] in wanted) and (code is None or code in r["country_codes"])
+    ]
+    _emit(rows, fmt, ANALYSIS_COLUMNS)
+
+
+def _country_code(text: str) -> str:
+    code = text.upper() if len(text) == 2 else resolve_country(text)
+    if not code:
+        raise click.BadParameter(f"not a known country: {text!r}", param_hint="--country")
+    return code
 
 
 @cli.command("events")
@@ -282,19 +361,84 @@ def stats() -> None:
     show_default=True,
     help="Last day (MM-DD) of each year: 12-31 calendar, 09-30 US fiscal, 12-05 …",
 )
+@click.option(
+    "--average-years",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Compare each year with the average of this many years before.",
+)
 @format_option
 @pass_context
-def stats_yearly(obj: Context, program: str, year_end: str, fmt: str) -> None:
-    """Designations per year by type, as (at least, at most) where dates are brackets."""
+def stats_yearly(obj: Context, program: str, year_end: str, average_years: int, fmt: str) -> None:
+    """Designations per year by type and basis, as (at least, at most) where dates are
+    brackets, with the previous years' average and the change against it."""
     try:
         end = parse_year_end(year_end)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--year-end") from None
     with obj.store(read_only=True) as store:
-        rows = queries.designations(store, program)
+        rows = load_designations(store, program)
     if not rows:
         raise click.ClickException(f"no designations under program {program!r}")
-    _emit(yearly(rows, end), fmt)
+    table = with_average(rows, yearly(rows, end), end, average_years)
+    if fmt == "table":
+        _emit(joined_ranges(table), fmt, YEARLY_TABLE)
+    else:
+        _emit(table, fmt)
+
+
+@cli.command("precedents")
+@click.option("--program", required=True, help="Program key, such as US-GLOMAG.")
+@click.option("--kind", type=click.Choice(sorted(KINDS)), help="Only this kind.")
+@format_option
+@pass_context
+def precedents_command(obj: Context, program: str, kind: str | None, fmt: str) -> None:
+    """The first designation of each kind (role, country, region, basis) under a program;
+    certain False: an overlapping bracket leaves open who came first (see rivals)."""
+    with obj.store(read_only=True) as store:
+        rows = load_designations(store, program)
+    if not rows:
+        raise click.ClickException(f"no designations under program {program!r}")
+    _emit(firsts(rows, [kind] if kind else None), fmt, PRECEDENT_COLUMNS)
+
+
+@cli.command("report")
+@click.option("--program", required=True, help="Program key, such as US-GLOMAG.")
+@click.option("--year", required=True, type=int, help="The report year.")
+@click.option(
+    "--year-end",
+    default="12-31",
+    show_default=True,
+    help="Last day (MM-DD) of each year: 12-31 calendar, 09-30 US fiscal, 12-05 …",
+)
+@click.option(
+    "--average-years",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Compare with the average of this many years before.",
+)
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@pass_context
+def report_command(
+    obj: Context, program: str, year: int, year_end: str, average_years: int, out: Path
+) -> None:
+    """The annual report: index.html (self-contained), report.md and one CSV per chart and
+    per table, in OUT."""
+    from magnitsky.analysis.annual import annual
+    from magnitsky.report import write_report
+
+    try:
+        end = parse_year_end(year_end)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--year-end") from None
+    with obj.store(read_only=True) as store:
+        if not store.scalar("SELECT count(*) FROM designations WHERE program = ?", [program]):
+            raise click.ClickException(f"no designations under program {program!r}")
+        analysis = annual(store, program, year, year_end=end, average_years=average_years)
+    for path in write_report(analysis, out):
+        click.echo(path)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -9,8 +9,16 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from magnitsky.report import methodology, trace
-from magnitsky.report.charts import Chart
-from magnitsky.report.tables import Table, cell
+from magnitsky.report.svg import Chart
+from magnitsky.report.tables import (
+    Table,
+    average_view,
+    cell,
+    counted_view,
+    precedent_view,
+    view,
+    yearly_view,
+)
 
 if TYPE_CHECKING:
     from magnitsky.analysis.annual import Annual
@@ -32,7 +40,7 @@ ol.findings li { margin: 0 0 1rem; }
 .finding { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1.25rem; }
 .finding .text { font-size: 1.05rem; margin: 0; }
 .finding .definition { background: var(--soft); border-left: 3px solid var(--line);
-  padding: .35rem .75rem; margin: 0; font-size: .875rem; }
+  padding: .35rem .75rem; margin: 0; font-size: .875rem; align-self: start; }
 figure { margin: 1.5rem 0; }
 svg.chart { width: 100%; height: auto; max-width: 60rem; }
 table { border-collapse: collapse; width: 100%; font-size: .8125rem; margin: .5rem 0 1rem; }
@@ -79,7 +87,8 @@ def table(t: Table, columns: list[str] | None = None, row_ids: list[str] | None 
         cells = "".join(f"<td>{text(row.get(c))}</td>" for c in columns)
         body.append(f"<tr{rid}>{cells}</tr>")
     return (
-        f"<table><caption>{escape(t.title)} (<a href=\"{t.name}.csv\">{t.name}.csv</a>)"
+        f'<table id="table-{t.name}"><caption>{escape(t.title)}'
+        f' (<a href="{t.name}.csv">{t.name}.csv</a>)'
         f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
 
@@ -90,9 +99,9 @@ def findings(annual: Annual, groups: list[trace.Group]) -> str:
         value = f"<strong>{text(f.get('value'))}</strong> · " if f.get("value") is not None else ""
         items.append(
             f'<li id="finding-{n}"><div class="finding"><div><p class="text">'
-            f"{text(f.get('text'))}</p><p class=\"small\">{value}measure "
-            f"<code>{text(f.get('measure'))}</code> · <a href=\"#{g.anchor}\">the"
-            f" {len(g.rows)} designations behind it</a> · <a href=\"findings.csv\">CSV</a>"
+            f'{text(f.get("text"))}</p><p class="small">{value}measure '
+            f'<code>{text(f.get("measure"))}</code> · <a href="#{g.anchor}">the'
+            f' {len(g.rows)} designations behind it</a> · <a href="findings.csv">CSV</a>'
             f'</p></div><p class="definition"><strong>Definition.</strong> '
             f"{text(f.get('definition'))}</p></div></li>"
         )
@@ -119,7 +128,8 @@ FIGURES = {
 
 
 def behind(annual: Annual, groups: dict[str, list[trace.Group]]) -> str:
-    ids = dict(zip(map(id, annual.counted), trace.row_ids(annual.counted), strict=True))
+    ids = trace.anchors_of_rows(annual)
+    names = {str(c.get("code")): f"{c.get('name')} ({c.get('code')})" for c in annual.countries}
     parts = []
     for figure_name, title in FIGURES.items():
         lines = []
@@ -128,13 +138,19 @@ def behind(annual: Annual, groups: dict[str, list[trace.Group]]) -> str:
                 f'<a href="#{ids[id(d)]}">{escape(str(d.get("name", d.get("source_id"))))}</a>'
                 for d in g.rows
             )
-            label = f"finding {g.key}" if figure_name == "finding" else g.key
+            label = {"finding": f"finding {g.key}", "country": names.get(g.key, g.key)}.get(
+                figure_name, g.key
+            )
             lines.append(
                 f'<p id="{g.anchor}"><strong>{escape(label)}</strong> ({len(g.rows)}): '
                 f"{links or 'none'}</p>"
             )
         parts.append(f"<h3>{title}</h3>{''.join(lines) or '<p>None.</p>'}")
     return "".join(parts)
+
+
+def _listing(t: Table) -> str:
+    return table(view(t, counted_view), row_ids=[r["row_id"] for r in t.rows])
 
 
 SECTIONS = (
@@ -148,9 +164,7 @@ SECTIONS = (
 )
 
 
-def page(
-    annual: Annual, charts: list[Chart], tables: dict[str, Table], files: list[str]
-) -> str:
+def page(annual: Annual, charts: list[Chart], tables: dict[str, Table], files: list[str]) -> str:
     groups = trace.all_groups(annual)
     counted = tables["counted"]
     title = f"{annual.program}: designations in {annual.year}"
@@ -158,16 +172,19 @@ def page(
     body = {
         "findings": findings(annual, groups["finding"]),
         "charts": "".join(figure(c) for c in charts) or "<p>No data to chart.</p>",
-        "precedents": table(tables["precedents"]),
-        "methodology": methodology.html(annual) + table(tables["quality"])
-        + table(tables["average"]) + table(tables["yearly"]),
+        "precedents": table(view(tables["precedents"], precedent_view)),
+        "methodology": methodology.html(annual)
+        + table(tables["quality"])
+        + table(view(tables["average"], average_view))
+        + table(view(tables["yearly"], yearly_view)),
         "counted": '<p class="note">Each row has an id (<code>#d-SOURCE_ID</code>): link to'
-        " it. <em>certain</em> = no: dated by a bracket that may fall in the year.</p>"
-        + table(counted, [c for c in counted.columns if c != "row_id"],
-                [r["row_id"] for r in counted.rows]),
+        " it. <em>In the year</em>: maybe = dated by a bracket that may fall in the year.</p>"
+        + _listing(counted)
+        + (_listing(referred) if (referred := tables["referred"]).rows else ""),
         "behind": f'<div class="behind">{behind(annual, groups)}</div>',
-        "files": "<ul>" + "".join(f'<li><a href="{escape(f)}">{escape(f)}</a></li>'
-                                  for f in files) + "</ul>",
+        "files": "<ul>"
+        + "".join(f'<li><a href="{escape(f)}">{escape(f)}</a></li>' for f in files)
+        + "</ul>",
     }
     nav = "".join(f'<li><a href="#{k}">{v}</a></li>' for k, v in SECTIONS)
     sections = "".join(
@@ -179,10 +196,10 @@ def page(
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
-        f"<header><h1>{escape(title)}</h1><p class=\"meta\">Report year {annual.year}:"
+        f'<header><h1>{escape(title)}</h1><p class="meta">Report year {annual.year}:'
         f" {start.isoformat()} to {end.isoformat()} (years end on"
         f" {annual.year_end[1]:02d}/{annual.year_end[0]:02d}), compared with the average of"
         f" the {annual.average_years} years before. {len(annual.counted)} designations"
-        f" counted.</p></header><nav aria-label=\"Sections\"><ul>{nav}</ul></nav>"
+        f' counted.</p></header><nav aria-label="Sections"><ul>{nav}</ul></nav>'
         f"<main>{sections}</main></body></html>\n"
     )

@@ -18,9 +18,24 @@ Row = dict[str, Any]
 
 # The counted table's columns, first those a reader needs, then any others the rows have.
 COUNTED_FIRST = (
-    "row_id", "source_id", "name", "schema", "listed_on", "listed_not_before",
-    "listed_not_after", "date_quality", "date_source", "certain", "basis", "basis_evidence",
-    "roles", "role_evidence", "country_codes", "regions", "linked_to", "title",
+    "row_id",
+    "source_id",
+    "name",
+    "schema",
+    "listed_on",
+    "listed_not_before",
+    "listed_not_after",
+    "date_quality",
+    "date_source",
+    "certain",
+    "basis",
+    "basis_evidence",
+    "roles",
+    "role_evidence",
+    "country_codes",
+    "regions",
+    "linked_to",
+    "title",
 )
 
 
@@ -61,28 +76,59 @@ def pairs(data: dict[str, Any]) -> list[Row]:
     """A dict as a two-column table (nested dicts flattened as ``outer.inner``)."""
     rows: list[Row] = []
     for key, value in data.items():
-        if isinstance(value, dict) and value and not any(isinstance(v, dict) for v in value.values()):
+        if (
+            isinstance(value, dict)
+            and value
+            and not any(isinstance(v, dict) for v in value.values())
+        ):
             rows += [{"measure": f"{key}.{k}", "value": v} for k, v in value.items()]
         else:
             rows.append({"measure": key, "value": value})
     return rows
 
 
+def average_rows(average: dict[str, Any]) -> list[Row]:
+    """One row per measure: the year, the average of the years before, the change."""
+    rows = []
+    for key, v in average.items():
+        if isinstance(v, dict) and isinstance(v.get("value"), dict) and "min" in v:
+            change = v.get("change_percent") or {}
+            rows.append(
+                {
+                    "measure": key,
+                    "year_min": v["value"].get("min"),
+                    "year_max": v["value"].get("max"),
+                    "average_min": v["min"],
+                    "average_max": v["max"],
+                    "change_percent_min": change.get("min"),
+                    "change_percent_max": change.get("max"),
+                    "years_known_as_ranges": v.get("ranges"),
+                }
+            )
+    return rows or pairs(average)
+
+
 def _table(name: str, title: str, rows: list[Row], first: tuple[str, ...] = ()) -> Table:
     return Table(name, title, rows, columns_of(rows, first))
 
 
-def counted_rows(annual: Annual) -> list[Row]:
-    ids = trace.row_ids(annual.counted)
-    return [{"row_id": i, **d} for i, d in zip(ids, annual.counted, strict=True)]
+def with_ids(annual: Annual, rows: list[Row]) -> list[Row]:
+    ids = trace.anchors_of_rows(annual)
+    return [{"row_id": ids[id(d)], **d} for d in rows]
 
 
 def behind_rows(annual: Annual) -> list[Row]:
     """Every (figure, value, designation) link: the list behind each number."""
-    ids = dict(zip(map(id, annual.counted), trace.row_ids(annual.counted), strict=True))
+    ids = trace.anchors_of_rows(annual)
     return [
-        {"figure": g.figure, "value": g.key, "anchor": g.anchor, "row_id": ids[id(d)],
-         "source_id": d.get("source_id"), "name": d.get("name")}
+        {
+            "figure": g.figure,
+            "value": g.key,
+            "anchor": g.anchor,
+            "row_id": ids[id(d)],
+            "source_id": d.get("source_id"),
+            "name": d.get("name"),
+        }
         for figure in trace.all_groups(annual).values()
         for g in figure
         for d in g.rows
@@ -92,28 +138,139 @@ def behind_rows(annual: Annual) -> list[Row]:
 def report_tables(annual: Annual) -> dict[str, Table]:
     findings = [
         {"number": n, **f, "designations": len(g.rows), "list": f"#{g.anchor}"}
-        for n, (f, g) in enumerate(zip(annual.findings, trace.finding_groups(annual),
-                                       strict=True), start=1)
+        for n, (f, g) in enumerate(
+            zip(annual.findings, trace.finding_groups(annual), strict=True), start=1
+        )
     ]
     tables = [
         _table("findings", "Key findings", findings, ("number", "text", "value", "definition")),
-        _table("yearly", "Designations per year, by basis (at least / at most)", annual.yearly,
-               ("year",)),
-        _table("average", f"The previous {annual.average_years} years' average",
-               pairs(annual.average)),
+        _table(
+            "yearly",
+            "Designations per year, by basis (at least / at most)",
+            annual.yearly,
+            ("year",),
+        ),
+        _table(
+            "average",
+            f"The year against the average of the {annual.average_years} years before",
+            average_rows(annual.average),
+        ),
         _table("countries", "Countries", annual.countries),
         _table("regions", "Regions", annual.regions),
         _table("roles", "Roles of the persons designated", annual.roles),
         _table("actions", "The year's actions (exact dates)", annual.actions),
-        _table("precedents", "Precedents set in the year", annual.precedents,
-               ("kind", "value", "date", "date_quality", "name", "source_id", "evidence")),
+        _table(
+            "precedents",
+            "Precedents set in the year",
+            annual.precedents,
+            ("kind", "value", "date", "date_quality", "name", "source_id", "evidence"),
+        ),
         _table("quality", "Data quality", pairs(annual.quality)),
-        _table("counted", "Every designation counted", counted_rows(annual), COUNTED_FIRST),
-        _table("designations", "Every designation of the program", annual.designations,
-               COUNTED_FIRST),
+        _table(
+            "counted", "Every designation counted", with_ids(annual, annual.counted), COUNTED_FIRST
+        ),
+        _table(
+            "referred",
+            "Designations the findings refer to that are not counted in the"
+            " year (delistings of earlier listings)",
+            with_ids(annual, trace.referred(annual)),
+            COUNTED_FIRST,
+        ),
+        _table(
+            "designations", "Every designation of the program", annual.designations, COUNTED_FIRST
+        ),
         _table("behind", "The designations behind each number", behind_rows(annual)),
     ]
     return {t.name: t for t in tables}
+
+
+def listed(d: Row) -> str:
+    """The listing date, or the bracket it lies in."""
+    lo, hi = d.get("listed_not_before"), d.get("listed_not_after")
+    if d.get("date_quality") == "exact" or (lo and lo == hi):
+        return cell(d.get("listed_on") or hi)
+    return f"{cell(lo) or 'before'} … {cell(hi)}"
+
+
+def counted_view(d: Row) -> Row:
+    """A counted designation as the page and the Markdown show it (counted.csv has all)."""
+    return {
+        "id": d.get("source_id"),
+        "name": d.get("name"),
+        "type": d.get("schema"),
+        "listed": listed(d),
+        "date quality": f"{cell(d.get('date_quality'))} ({cell(d.get('date_source'))})",
+        "in the year": "certain" if d.get("certain", True) else "maybe",
+        "basis": d.get("basis"),
+        "basis evidence": d.get("basis_evidence"),
+        "roles": d.get("roles"),
+        "role evidence": d.get("role_evidence"),
+        "countries": d.get("country_codes") or d.get("countries"),
+        "country evidence": list(dict.fromkeys(d.get("country_evidence") or [])),
+        "linked to": d.get("linked_to"),
+    }
+
+
+YEARLY_VIEW = (
+    "persons",
+    "individuals",
+    "entities",
+    "vessels",
+    "aircraft",
+    "direct",
+    "ties",
+    "human_rights",
+    "corruption",
+    "unknown",
+    "delisted",
+)
+
+
+def yearly_view(r: Row) -> Row:
+    """A year's counts as 'at least–at most'."""
+    out: Row = {"year": r.get("year")}
+    for k in YEARLY_VIEW:
+        if f"{k}_min" in r:
+            lo, hi = r[f"{k}_min"], r.get(f"{k}_max", r[f"{k}_min"])
+            out[k.replace("_", " ")] = span(lo, hi)
+    return out
+
+
+def span(lo: Any, hi: Any) -> str:
+    """``3``, ``3–4``, ``-73.9 to -55.6`` (a dash would read as a minus)."""
+    if lo == hi:
+        return cell(lo)
+    negative = any(isinstance(v, (int, float)) and v < 0 for v in (lo, hi))
+    return f"{cell(lo)} to {cell(hi)}" if negative else f"{cell(lo)}–{cell(hi)}"
+
+
+def average_view(r: Row) -> Row:
+    if "year_min" not in r:
+        return r
+    return {
+        "measure": r["measure"],
+        "this year": span(r["year_min"], r["year_max"]),
+        "average": span(r["average_min"], r["average_max"]),
+        "change (%)": span(r["change_percent_min"], r["change_percent_max"]),
+        "years known only as ranges": r["years_known_as_ranges"],
+    }
+
+
+def precedent_view(r: Row) -> Row:
+    return {
+        "kind": r.get("kind"),
+        "first": r.get("value"),
+        "name": r.get("name"),
+        "id": r.get("source_id"),
+        "date": f"{cell(r.get('date'))} ({cell(r.get('date_quality'))})",
+        "evidence": r.get("evidence"),
+        "the same day also": r.get("joint"),
+    }
+
+
+def view(t: Table, shape: Any) -> Table:
+    rows = [shape(r) for r in t.rows]
+    return Table(t.name, t.title, rows, columns_of(rows))
 
 
 def write_csv(table: Table, folder: Path) -> Path:

@@ -108,6 +108,16 @@ def measure_of(finding: dict[str, Any]) -> Callable[[Designation], bool] | None:
     return None
 
 
+def _by_ids(annual: Annual, ids: list[Any]) -> list[Designation]:
+    """The designations with these source ids: counted ones first, else any of the
+    program's (a delisting of the year concerns an entry listed years before)."""
+    wanted = {str(i) for i in ids}
+    rows = [d for d in annual.counted if str(d.get("source_id")) in wanted]
+    found = {str(d.get("source_id")) for d in rows}
+    rows += [d for d in annual.designations if str(d.get("source_id")) in wanted - found]
+    return rows
+
+
 def finding_groups(annual: Annual) -> list[Group]:
     """One group per finding: its own ``source_ids`` if it lists them, else the counted
     designations its measure selects, else every counted designation."""
@@ -116,14 +126,28 @@ def finding_groups(annual: Annual) -> list[Group]:
         ids = finding.get("source_ids")
         test = measure_of(finding)
         if ids is not None:
-            wanted = {str(i) for i in ids}
-            rows = [d for d in annual.counted if str(d.get("source_id")) in wanted]
+            rows = _by_ids(annual, ids)
         elif test is not None:
             rows = [d for d in annual.counted if test(d)]
         else:
             rows = list(annual.counted)
         out.append(Group("finding", str(number), f"finding-{number}-rows", rows))
     return out
+
+
+def referred(annual: Annual) -> list[Designation]:
+    """Designations a finding refers to that are not counted in the year (delistings)."""
+    counted = {id(d) for d in annual.counted}
+    seen: dict[int, Designation] = {}
+    for g in finding_groups(annual):
+        seen.update((id(d), d) for d in g.rows if id(d) not in counted)
+    return list(seen.values())
+
+
+def anchors_of_rows(annual: Annual) -> dict[int, str]:
+    """The row id of every designation shown in a table, by object identity."""
+    shown = [*annual.counted, *referred(annual)]
+    return dict(zip(map(id, shown), row_ids(shown), strict=True))
 
 
 def all_groups(annual: Annual) -> dict[str, list[Group]]:

@@ -1,0 +1,30 @@
+"""The annual report: one self-contained HTML page, the same as Markdown, and one CSV per
+chart and per table.
+
+    write_report(annual(store, "US-GLOMAG", 2023), Path("out"))
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from magnitsky.report import charts, html, markdown, tables, trace
+
+if TYPE_CHECKING:
+    from magnitsky.analysis.annual import Annual
+
+
+def write_report(annual: Annual, out: Path) -> list[Path]:
+    """Write index.html, report.md and the CSVs into ``out``; return the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    by_name = tables.report_tables(annual)
+    anchors = {g.anchor for groups in trace.all_groups(annual).values() for g in groups}
+    drawn = charts.charts(annual, anchors)
+    written = [tables.write_csv(t, out) for t in by_name.values()]
+    files = ["report.md", *(p.name for p in written)]
+    page = out / "index.html"
+    page.write_text(html.page(annual, drawn, by_name, files), encoding="utf-8")
+    md = out / "report.md"
+    md.write_text(markdown.document(annual, by_name, [c.name for c in drawn]), encoding="utf-8")
+    return [page, md, *written]

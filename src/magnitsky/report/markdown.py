@@ -1,0 +1,94 @@
+"""The report as Markdown: the same findings, numbers and tables as the page, the charts
+given as their tables, and the designations behind each finding by name."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from magnitsky.report import methodology, trace
+from magnitsky.report.tables import (
+    Table,
+    average_view,
+    cell,
+    counted_view,
+    precedent_view,
+    view,
+    yearly_view,
+)
+
+if TYPE_CHECKING:
+    from magnitsky.analysis.annual import Annual
+
+
+MARKUP = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def _md(value: object) -> str:
+    """A value as Markdown text: markup characters escaped, on one line."""
+    return MARKUP.sub(r"\\\1", cell(value)).replace("\n", " ")
+
+
+def _code(value: object) -> str:
+    return "`" + cell(value).replace("`", "'") + "`"
+
+
+def table(t: Table, columns: list[str] | None = None, caption: bool = True) -> str:
+    columns = [c for c in (columns or t.columns) if c in t.columns]
+    source = f"[{t.name}.csv]({t.name}.csv)"
+    if not t.rows:
+        return f"{t.title}: none ({source})."
+    lines = [
+        f"{t.title} ({source})" if caption else f"The numbers: {source}",
+        "",
+        "| " + " | ".join(c.replace("_", " ") for c in columns) + " |",
+        "|" + "---|" * len(columns),
+    ]
+    lines += ["| " + " | ".join(_md(r.get(c)) for c in columns) + " |" for r in t.rows]
+    return "\n".join(lines)
+
+
+def findings(annual: Annual) -> str:
+    lines = []
+    for n, (f, g) in enumerate(
+        zip(annual.findings, trace.finding_groups(annual), strict=True), start=1
+    ):
+        names = "; ".join(_md(d.get("name")) for d in g.rows)
+        lines.append(
+            f"{n}. {_md(f.get('text'))}\n"
+            f"   - *Definition:* {_md(f.get('definition'))}\n"
+            f"   - *Measure:* {_code(f.get('measure'))} = {_md(f.get('value'))}\n"
+            f"   - *The {len(g.rows)} designations behind it* (behind.csv, figure finding,"
+            f" value {n}): {names or 'none'}"
+        )
+    return "\n".join(lines) or "No findings."
+
+
+def document(annual: Annual, tables: dict[str, Table], charts: list[str]) -> str:
+    start, end = annual.window
+    t = tables
+    shown = {name: view(t[name], yearly_view) if name == "yearly" else t[name] for name in charts}
+    chart_tables = "\n\n".join(
+        f"### {s.title}\n\n{table(s, caption=False)}" for s in shown.values()
+    )
+    parts = [
+        f"# {annual.program}: designations in {annual.year}",
+        f"Report year {annual.year}: {start.isoformat()} to {end.isoformat()}, compared with"
+        f" the average of the {annual.average_years} years before."
+        f" {len(annual.counted)} designations counted.",
+        "## Key findings",
+        findings(annual),
+        "## Charts (as tables)",
+        chart_tables,
+        "## Precedents",
+        table(view(t["precedents"], precedent_view)),
+        "## Methodology and data quality",
+        methodology.markdown(annual),
+        table(t["quality"]),
+        table(view(t["average"], average_view)),
+        f"## Every designation counted ({len(annual.counted)})",
+        "All columns in counted.csv, whose `row_id` is the row's anchor in index.html.",
+        table(view(t["counted"], counted_view)),
+        table(view(t["referred"], counted_view)) if t["referred"].rows else "",
+    ]
+    return "\n\n".join(p for p in parts if p) + "\n"

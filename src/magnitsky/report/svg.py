@@ -1,0 +1,89 @@
+"""Matplotlib figures drawn to SVG and made ready to inline in the page: ids unique per
+chart, a title and a description for screen readers. No pyplot: figures are plain
+objects, safe to make in a loop and in threads."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from typing import Any
+
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+
+STYLE: dict[Any, Any] = {
+    "svg.fonttype": "none",  # text stays text: smaller, selectable, read by screen readers
+    "svg.hashsalt": "magnitsky",  # the same data gives the same SVG
+    "font.family": "sans-serif",
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "hatch.linewidth": 0.8,
+    "date.epoch": "1970-01-01T00:00:00",  # what day() counts from
+}
+EPOCH = date(1970, 1, 1)
+# Okabe-Ito colours: told apart with every common colour-vision deficiency.
+BAR = "#0072B2"
+GREY = "#999999"
+SKY = "#56B4E9"
+
+
+@dataclass
+class Chart:
+    name: str  # the CSV with its numbers is <name>.csv
+    title: str
+    description: str  # what the chart shows, in words: the SVG's <desc> and the caption
+    svg: str
+
+
+def figure(height: float) -> tuple[Figure, Axes]:
+    fig = Figure(figsize=(8, height), layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def chart(fig: Figure, name: str, title: str, description: str) -> Chart:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return Chart(name, title, description, inline(buffer.getvalue(), name, title, description))
+
+
+def inline(svg: str, name: str, title: str, description: str) -> str:
+    """Matplotlib's SVG as an element of the page: no XML prolog, ids prefixed with the
+    chart's name (every chart defines clip paths and hatches of its own), and an
+    accessible name and description."""
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    ids = set(re.findall(r'\bid="([^"]+)"', svg))
+    prefix = f"chart-{name}-"
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m[1]}"', svg)
+    svg = re.sub(r"#([\w.-]+)", lambda m: f"#{prefix}{m[1]}" if m[1] in ids else m[0], svg)
+    head = (
+        f'<svg role="img" class="chart" aria-labelledby="{prefix}title {prefix}desc"'
+        f' data-chart="{name}"'
+    )
+    svg = svg.replace("<svg", head, 1)
+    label = (
+        f'<title id="{prefix}title">{escape(title)}</title>'
+        f'<desc id="{prefix}desc">{escape(description)}</desc>'
+    )
+    return re.sub(r"(<svg[^>]*>)", lambda m: m[1] + label, svg, count=1).strip()
+
+
+def light(colour: str, share: float = 0.3) -> tuple[float, float, float]:
+    """The colour mixed with white: the lighter part of a bar, under its hatching."""
+    r, g, b = (share * c + (1 - share) for c in to_rgb(colour))
+    return r, g, b
+
+
+def hatched(colour: str) -> dict[str, Any]:
+    """The style of what may fall in the year: light, hatched in the colour, no outline."""
+    return {"color": light(colour), "edgecolor": colour, "hatch": "///", "linewidth": 0}
+
+
+def day(d: date) -> float:
+    """A date as Matplotlib's date number: days since the epoch."""
+    return float((d - EPOCH).days)

@@ -1,0 +1,242 @@
+"""The annual report: every number on the page leads to the designations behind it, and
+the page, the Markdown and the CSVs say the same thing."""
+
+from __future__ import annotations
+
+import csv
+import re
+import subprocess
+import sys
+from html import escape
+from pathlib import Path
+
+import pytest
+
+from magnitsky.report import write_report
+from magnitsky.report.charts import basis_series
+from magnitsky.report.svg import inline
+from tests.report_fixtures import make_annual
+
+
+@pytest.fixture()
+def report(tmp_path: Path) -> Path:
+    write_report(make_annual(), tmp_path)
+    return tmp_path
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def html_table(page: str, name: str) -> str:
+    match = re.search(rf'<table id="table-{name}">(.*?)</table>', page, re.S)
+    assert match, f"table {name} missing"
+    return match[1]
+
+
+def finding_item(page: str, number: int) -> str:
+    match = re.search(rf'<li id="finding-{number}">(.*?)</li>', page, re.S)
+    assert match, f"finding {number} missing"
+    return match[1]
+
+
+def test_write_report_writes_the_page_the_markdown_and_the_csvs(tmp_path: Path) -> None:
+    paths = write_report(make_annual(), tmp_path / "out")
+    names = {p.name for p in paths}
+    assert {"index.html", "report.md", "counted.csv", "findings.csv", "behind.csv"} <= names
+    assert all(p.is_file() and p.stat().st_size > 0 for p in paths)
+
+
+def test_every_finding_appears_with_its_definition_beside_it(report: Path) -> None:
+    page = (report / "index.html").read_text()
+    for n, finding in enumerate(make_annual().findings, start=1):
+        item = finding_item(page, n)
+        assert escape(finding["text"]) in item
+        assert escape(finding["definition"]) in item
+
+
+def test_each_finding_links_to_the_designations_behind_it(report: Path) -> None:
+    page = (report / "index.html").read_text()
+    # finding 1 measures direct involvement: the judge and the former president, not the
+    # company designated for ties, not the vessel
+    assert 'href="#finding-1-rows"' in finding_item(page, 1)
+    rows = re.search(r'<p id="finding-1-rows">(.*?)</p>', page, re.S)
+    assert rows and re.findall(r'href="#(d-\d+)"', rows[1]) == ["d-101", "d-103"]
+    behind = [r for r in read_csv(report / "behind.csv") if r["figure"] == "finding"]
+    assert {r["source_id"] for r in behind if r["value"] == "1"} == {"101", "103"}
+    assert {r["source_id"] for r in behind if r["value"] == "2"} == {"101", "102", "103", "104"}
+
+
+def test_a_delisting_of_an_earlier_listing_is_shown_apart_and_linked(report: Path) -> None:
+    page = (report / "index.html").read_text()
+    assert re.findall(r'<tr id="(d-[^"]+)"', html_table(page, "referred")) == ["d-99"]
+    rows = re.search(r'<p id="finding-3-rows">(.*?)</p>', page, re.S)
+    assert rows and re.findall(r'href="#(d-\d+)"', rows[1]) == ["d-99"]
+    assert [r["source_id"] for r in read_csv(report / "referred.csv")] == ["99"]
+    assert "d-99" not in html_table(page, "counted")
+
+
+def test_the_average_is_shown_as_ranges_with_the_change(report: Path) -> None:
+    page = (report / "index.html").read_text()
+    average = html_table(page, "average")
+    assert "<td>persons</td><td>3–4</td><td>9–11.5</td><td>-73.9 to -55.6</td>" in average
+    assert read_csv(report / "average.csv")[0]["average_max"] == "11.5"
+
+
+def test_every_link_inside_the_page_has_a_target(report: Path) -> None:
+    page = (report / "index.html").read_text()
+    ids = set(re.findall(r'\bid="([^"]+)"', page))
+    targets = set(re.findall(r'href="#([^"]+)"', page))
+    assert targets and targets <= ids
+    files = set(re.findall(r'href="([^"#:]+)"', page))
+    assert files and all((report / f).is_file() for f in files)
+
+
+def test_every_chart_has_its_csv(report: Path) -> None:
+    page = (report / "index.html").read_text()
+    charts = re.findall(r'<svg role="img" class="chart"[^>]*data-chart="([^"]+)"', page)
+    assert set(charts) >= {"yearly", "countries", "actions", "roles"}
+    annual = make_annual()
+    sources = {"yearly": annual.yearly, "countries": annual.countries,
+               "actions": annual.actions, "roles": annual.roles, "regions": annual.regions}
+    for name in charts:
+        rows = read_csv(report / f"{name}.csv")
+        assert len(rows) == len(sources[name]), name
+        assert f'href="{name}.csv"' in page
+    yearly = read_csv(report / "yearly.csv")
+    assert [(r["year"], r["persons_min"], r["persons_max"]) for r in yearly] == [
+        ("2021", "10", "14"), ("2022", "8", "9"), ("2023", "3", "4")]
+
+
+def test_the_counted_table_has_one_row_per_counted_designation(report: Path) -> None:
+    annual = make_annual()
+    page = (report / "index.html").read_text()
+    section = html_table(page, "counted")
+    assert re.findall(r'<tr id="(d-[^"]+)"', section) == [
+        f"d-{d['source_id']}" for d in annual.counted]
+    rows = read_csv(report / "counted.csv")
+    assert [r["source_id"] for r in rows] == [d["source_id"] for d in annual.counted]
+    bracketed = next(r for r in rows if r["source_id"] == "104")
+    assert (bracketed["date_quality"], bracketed["certain"]) == ("bracket", "no")
+    assert "2022-12-20 … 2023-01-21" in section  # the bracket is shown, not a made-up day
+
+
+def test_text_from_the_data_is_escaped(report: Path) -> None:
+    page = (report / "index.html").read_text()
+    assert "TABESA &lt;S.A.&gt; &amp; Co" in page
+    assert "<S.A.>" not in page and "<ties>" not in page
+
+
+def test_the_page_loads_nothing_from_outside(report: Path) -> None:
+    page = (report / "index.html").read_text()
+    for loader in ("<script", "<link", "<img", "<iframe", "@import", "url(http", " src="):
+        assert loader not in page
+    # the only external addresses are evidence links a reader may click
+    assert re.findall(r'href="(https?://[^"]+)"', page) == [
+        "https://home.treasury.gov/news/press-releases/jy1958"]
+
+
+def test_the_markdown_has_the_same_findings_and_tables(report: Path) -> None:
+    text = (report / "report.md").read_text()
+    plain = re.sub(r"\\(.)", r"\1", text)  # Markdown escapes removed
+    for finding in make_annual().findings:
+        assert finding["text"] in plain
+        assert finding["definition"] in plain
+    for name in ("yearly", "countries", "actions", "roles", "precedents", "counted"):
+        assert f"]({name}.csv)" in text
+    counted = text[text.index("## Every designation counted") :]
+    assert len([line for line in counted.splitlines() if line.startswith("| 10")]) == 5
+    assert "TABESA \\<S.A.\\> & Co" in text
+
+
+def test_charts_stack_the_bases_that_partition_persons() -> None:
+    yearly = make_annual().yearly
+    assert basis_series(yearly) == ["human_rights", "corruption", "ties", "unknown"]
+    for row in yearly:
+        row["human_rights_max"] += 1  # no longer adds up: fall back to direct / ties
+    assert basis_series(yearly) == ["direct", "ties", "unknown"]
+
+
+def test_inlined_svg_ids_are_unique_per_chart_and_references_follow() -> None:
+    svg = ('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><defs>'
+           '<clipPath id="p1"><rect/></clipPath></defs><g clip-path="url(#p1)"/>'
+           '<a xlink:href="#by-country-ru"><path/></a></svg>')
+    out = inline(svg, "countries", "Countries <x>", "desc")
+    assert out.startswith('<svg role="img"')
+    assert 'id="chart-countries-p1"' in out and "url(#chart-countries-p1)" in out
+    assert 'xlink:href="#by-country-ru"' in out  # a link to the page, not an SVG id
+    assert "<title" in out and "Countries &lt;x&gt;" in out
+
+
+# --- end to end, on the store built from the real files in ../shared/data ---------------
+
+
+def magnitsky(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "magnitsky.cli", "--db", str(db), *args],
+        capture_output=True, text=True, timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def real_report(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("glomag-2023")
+    done = magnitsky(built_store, "report", "--program", "US-GLOMAG", "--year", "2023",
+                     "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert str(out / "index.html") in done.stdout
+    return out
+
+
+def test_the_2023_report_counts_the_78_designations_of_the_change_archive(real_report: Path) -> None:
+    rows = read_csv(real_report / "counted.csv")
+    persons = [r for r in rows if r["schema"] in ("Person", "Organization")]
+    assert len(persons) == 78  # all dated exactly by sdnnew23.txt
+    assert all(r["date_quality"] == "exact" and r["certain"] == "yes" for r in persons)
+    assert {r["listed_on"][:4] for r in rows} == {"2023"}
+    page = (real_report / "index.html").read_text()
+    assert len(re.findall(r'<tr id="d-', html_table(page, "counted"))) == len(rows)
+    yearly = {r["year"]: r for r in read_csv(real_report / "yearly.csv")}
+    assert (yearly["2023"]["persons_min"], yearly["2023"]["persons_max"]) == ("78", "78")
+
+
+def test_the_2023_report_has_findings_with_definitions_and_their_lists(real_report: Path) -> None:
+    findings = read_csv(real_report / "findings.csv")
+    assert findings and all(f["text"] and f["definition"] for f in findings)
+    page = (real_report / "index.html").read_text()
+    md = re.sub(r"\\(.)", r"\1", (real_report / "report.md").read_text())
+    for n, f in enumerate(findings, start=1):
+        assert escape(f["text"]) in finding_item(page, n)
+        assert f["text"] in md
+        assert f'id="finding-{n}-rows"' in page
+
+
+def test_the_year_boundary_is_a_parameter(built_store: Path, tmp_path: Path) -> None:
+    done = magnitsky(built_store, "report", "--program", "US-GLOMAG", "--year", "2023",
+                     "--year-end", "12-05", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    days = {r["listed_on"] for r in read_csv(tmp_path / "counted.csv")}
+    assert min(days) >= "2022-12-06" and max(days) <= "2023-12-05"
+    assert "2022-12-06 to 2023-12-05" in (tmp_path / "index.html").read_text()
+
+
+def test_an_unknown_program_is_an_error(built_store: Path, tmp_path: Path) -> None:
+    done = magnitsky(built_store, "report", "--program", "US-NOPE", "--year", "2023",
+                     "--out", str(tmp_path))
+    assert done.returncode != 0
+    assert "US-NOPE" in done.stderr
+    assert not (tmp_path / "index.html").exists()
+
+
+def test_each_bar_of_the_2023_charts_has_as_many_designations_behind_it(real_report: Path) -> None:
+    behind: dict[tuple[str, str], set[str]] = {}
+    for r in read_csv(real_report / "behind.csv"):
+        behind.setdefault((r["figure"], r["value"]), set()).add(r["row_id"])
+    charts = {"countries": ("country", "code"), "regions": ("region", "region"),
+              "roles": ("role", "role"), "actions": ("date", "date")}
+    for name, (figure, key) in charts.items():
+        rows = read_csv(real_report / f"{name}.csv")
+        assert rows, name
+        for row in rows:
+            assert len(behind[(figure, row[key])]) == int(row["count"]), (name, row[key])
