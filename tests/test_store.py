@@ -75,3 +75,12 @@ def test_a_killed_or_interrupted_import_leaves_the_store_as_it_was(
     proc.wait(timeout=60)
     assert proc.returncode != 0
     assert _counts(db) == before
+
+
+def test_a_reading_command_upgrades_an_older_store_first(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, target=1)
+    con.close()
+    with open_store(path, read_only=True) as store:
+        assert schema_version(store.con) == len(MIGRATIONS)

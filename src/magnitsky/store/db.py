@@ -112,6 +112,12 @@ def open_store(path: Path | str | None, read_only: bool = False) -> Store:
         raise StoreError(f"{target}: cannot open the store: {error}") from error
     if not read_only:
         migrate(con)
-    elif schema_version(con) != len(MIGRATIONS):
-        raise StoreError(f"{target}: the store needs an upgrade; open it once read-write")
+    elif schema_version(con) < len(MIGRATIONS):
+        # An older file is upgraded even by a reading command, then read as asked.
+        con.close()
+        with duckdb.connect(target) as upgrading:
+            migrate(upgrading)
+        con = duckdb.connect(target, read_only=True)
+    elif schema_version(con) > len(MIGRATIONS):
+        raise StoreError(f"{target}: the store is newer than this program: upgrade magnitsky")
     return Store(con, Path(path) if path is not None else None)
