@@ -14,6 +14,7 @@ from magnitsky.history.documents import store_actions
 from magnitsky.history.events import append_latest, derive_events
 from magnitsky.listing import ReaderError
 from magnitsky.settings import Settings
+from magnitsky.sources import declared
 from magnitsky.store import Store
 
 Progress = Callable[[str], None]
@@ -43,17 +44,26 @@ def _noop(_: str) -> None:
 def refresh(
     store: Store, settings: Settings, added: list[int], progress: Progress, documents: bool = False
 ) -> None:
-    """Recompute events and designations after an import. One new snapshot later than
-    all others takes the fast path (only the entries it touches); anything else
-    recomputes the whole history."""
-    affected = None
-    if len(added) == 1 and not documents:
-        affected = append_latest(store, SOURCE, added[0], settings.max_loss)
-    if affected is None:
-        progress("deriving events from the whole history …")
-        derive_events(store, SOURCE, settings.max_loss)
-    progress("dating designations …")
-    derive_designations(store, SOURCE, only=affected)
+    """Recompute events and designations of every source an import touched. One new
+    snapshot later than all others takes the fast path (only the entries it touches);
+    anything else recomputes the source's whole history."""
+    by_source: dict[str, list[int]] = {}
+    for snapshot_id, source in store.rows(
+        "SELECT snapshot_id, source FROM snapshots WHERE snapshot_id IN (SELECT UNNEST(?))",
+        [added],
+    ):
+        by_source.setdefault(source, []).append(snapshot_id)
+    if documents:
+        by_source.setdefault(SOURCE, [])
+    for source, ids in sorted(by_source.items()):
+        affected = None
+        if len(ids) == 1 and not (documents and source == SOURCE):
+            affected = append_latest(store, source, ids[0], settings.max_loss)
+        if affected is None:
+            progress(f"{source}: deriving events from the whole history …")
+            derive_events(store, source, settings.max_loss)
+        progress(f"{source}: dating designations …")
+        derive_designations(store, source, only=affected)
 
 
 def document_actions(path: Path) -> tuple[str, list[DatedAction]]:
@@ -147,6 +157,9 @@ def import_dir(
 
 
 def is_snapshot_file(path: Path) -> bool:
+    """A list file (a snapshot), as opposed to a dated document of OFAC actions."""
+    if any(src.matches(path) for src in declared().values()):
+        return True
     return path.suffix.lower() in (".csv", ".pip") or (
         path.suffix.lower() == ".xml" and "advanced" in path.name.lower()
     )
@@ -198,22 +211,35 @@ def build(
         documents += sorted((ofac / "recent_actions").glob("*.htm*"))
         # An advanced XML that is unreadable is already kept as a rejected snapshot.
         documents += [
-            p for p in sorted((ofac / "advanced").glob("*.xml"))
+            p
+            for p in sorted((ofac / "advanced").glob("*.xml"))
             if not any(str(p) in problem for problem in report.unreadable)
         ]
         _documents(store, documents, report, progress)
+        added += _snapshots(store, _declared_inputs(data_dir), report, progress)
         _finish(store, settings, added, report, progress)
     report.not_read = _not_read(data_dir)
     return report
 
 
+def _declared_inputs(data_dir: Path) -> list[snaps.SnapshotInput]:
+    """Every file of the declared lists (UK, Canada, Australia, EU) under the folder."""
+    paths = sorted(
+        {
+            path
+            for src in declared().values()
+            for pattern in src.files
+            for path in data_dir.glob(pattern)
+        }
+    )
+    return [snaps.declared_snapshot(path) for path in paths]
+
+
 def _not_read(data_dir: Path) -> list[str]:
-    """Folders of the data layout that this version does not read yet, said plainly."""
+    """Files of the data layout that this version does not read, said plainly."""
     later = {
         "us/treasury": "press releases: the basis of each designation (not read yet)",
-        "uk": "UK lists (not read yet)",
-        "ca": "Canadian list (not read yet)",
-        "au": "Australian list (not read yet)",
-        "eu": "EU files (not read yet)",
+        "eu/fsf-csv-1.0-excerpt_2018-07-04.csv": "an excerpt of the EU FSF CSV format, not a"
+        " whole list (read it with 'magnitsky ingest' to check the format)",
     }
     return [f"{data_dir / k}: {v}" for k, v in later.items() if (data_dir / k).exists()]

@@ -10,6 +10,7 @@ snapshots' coverage add designations (or delistings) the snapshots cannot show.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -54,12 +55,12 @@ def _periods(
     params: list[Any] = [source] if only is None else [source, sorted(only)]
     events = store.dicts(
         f"SELECT * FROM events WHERE source = ?{where}"
-        " ORDER BY source_id, tag, not_after, snapshot_after",
+        " ORDER BY source_id, program, not_after, snapshot_after",
         params,
     )
     periods: dict[tuple[str, str], list[Period]] = {}
     for event in events:
-        key = (event["source_id"], event["tag"])
+        key = (event["source_id"], event["program"])
         runs = periods.setdefault(key, [])
         if event["event_type"] in OPENING:
             runs.append(Period(event["source_id"], event["tag"], event))
@@ -81,7 +82,7 @@ def _apply_action(
     orphans: list[tuple[str, ActionRow]],
 ) -> None:
     for tag in action.tags:
-        runs = periods.get((sid, tag), [])
+        runs = periods.get((sid, program_key(action.jurisdiction, tag)), [])
         placed = False
         for period in runs:
             floor = first_listing(program_key(action.jurisdiction, tag))
@@ -147,7 +148,12 @@ def _exact(
 
 
 def _row_from_period(
-    period: Period, content: dict[str, Any], jurisdiction: str, source: str, out: Designations
+    period: Period,
+    content: dict[str, Any],
+    jurisdiction: str,
+    source: str,
+    out: Designations,
+    stated: dict[str, Stated],
 ) -> dict[str, Any]:
     key = program_key(jurisdiction, period.tag)
     nb, na = period.listed_bracket(first_listing(key))
@@ -161,6 +167,14 @@ def _row_from_period(
             listed_not_after=exact.action_date,
             date_quality="exact",
             date_source=exact.document,
+        )
+    elif found := _stated(stated, period, out, source):
+        row.update(
+            listed_on=found[0],
+            listed_not_before=found[0],
+            listed_not_after=found[0],
+            date_quality="exact",
+            date_source=found[1],
         )
     elif period.opened["not_before"] is None:
         row.update(
@@ -196,6 +210,61 @@ def _row_from_period(
                 delisted_source=f"between snapshots {c['not_before']} and {c['not_after']}",
             )
     return row
+
+
+Stated = dict[str, list[date]]
+
+
+def _load_stated(store: Store, source: str) -> dict[str, Stated]:
+    """Every listing date the list states, per entry and program, over all its versions
+    (a later file may state the date an earlier one left out, as Canada's did in 2023)."""
+    out: dict[str, Stated] = {}
+    for sid, text in store.rows(
+        "SELECT DISTINCT source_id, stated_dates FROM records"
+        " WHERE source = ? AND stated_dates IS NOT NULL",
+        [source],
+    ):
+        for tag, day in json.loads(text).items():
+            out.setdefault(sid, {}).setdefault(tag, []).append(date.fromisoformat(day))
+    return out
+
+
+def _stated(
+    stated: dict[str, Stated], period: Period, out: Designations, source: str
+) -> tuple[date, str] | None:
+    """The listing date the list itself states for this program (UK, Canada, EU …),
+    if one lies in the period's bracket and not before the program existed."""
+    days = sorted(set(stated.get(period.source_id, {}).get(period.tag, [])))
+    if not days:
+        return None
+    floor = first_listing(period.opened["program"])
+    nb, na = period.opened["not_before"], period.opened["not_after"]
+    fitting = [d for d in days if d <= na and (not floor or d >= floor)]
+    if fitting:
+        day = max(fitting)  # a relisting states its new date; the old one is earlier
+        if nb is not None and day < nb:
+            return day, (
+                f"listing date stated by the list, before the snapshot of {nb} that lacks"
+                " this program (renamed between the files?)"
+            )
+        return day, f"listing date stated by the list (first seen {na})"
+    note = (
+        "the list states a listing date before the program existed"
+        if floor and days[0] < floor
+        else "the list states a listing date outside the snapshot bracket"
+    )
+    out.conflicts.append(
+        {
+            "source": source,
+            "source_id": period.source_id,
+            "program": period.opened["program"],
+            "kind": "stated_date_outside_bracket",
+            "dates": ", ".join(map(str, days)),
+            "documents": "",
+            "note": note,
+        }
+    )
+    return None
 
 
 def _base_row(
@@ -296,10 +365,11 @@ def derive_designations(store: Store, source: str, only: set[str] | None = None)
             if not _inside(action.action_date, coverage):
                 orphans.extend((sid, action.with_tags((t,))) for t in action.tags)
     contents = _contents(store, source, periods)
+    stated = _load_stated(store, source)
     for runs in periods.values():
         for period in runs:
             content = contents[period.opened["record_hash"]]
-            out.rows.append(_row_from_period(period, content, jurisdiction, source, out))
+            out.rows.append(_row_from_period(period, content, jurisdiction, source, out, stated))
     _orphan_rows(orphans, jurisdiction, source, out)
     _write(store, out)
     return out
@@ -370,7 +440,7 @@ def _contents(
     return {
         r["record_hash"]: r
         for r in store.dicts(
-            "SELECT record_hash, name, schema, linked_to, title, countries, aliases"
+            "SELECT record_hash, name, schema, linked_to, title, countries, aliases, stated_dates"
             " FROM records WHERE source = ? AND record_hash IN (SELECT UNNEST(?))",
             [source, hashes],
         )

@@ -153,7 +153,7 @@ def _step(
         before = walk.entries.get(sid)
         old = records.entry(before) if before else None
         new = records.entry(after[sid]) if after[sid] else None
-        for kind, entry, tag in _diff(old, new, sid in walk.ever_seen, same_format):
+        for kind, entry, tag in _diff(old, new, sid in walk.ever_seen, same_format, jurisdiction):
             walk.events.append(
                 (
                     source,
@@ -180,21 +180,33 @@ def _step(
 
 
 def _diff(
-    old: Entry | None, new: Entry | None, seen_before: bool, same_format: bool
+    old: Entry | None, new: Entry | None, seen_before: bool, same_format: bool, jurisdiction: str
 ) -> list[tuple[str, Entry, str]]:
+    """Events between two states of an entry, per program. Programs are compared by key,
+    so a tag spelt differently from one file to the next ("Iran (human rights)", "Iran
+    (Human Rights)") is the same program, not a removal and an addition."""
     if old is None and new is not None:
         kind = "relisted" if seen_before else "listed"
-        return [(kind, new, tag) for tag in sorted(new.tags)]
+        return [(kind, new, tag) for tag in _by_key(new, jurisdiction).values()]
     if new is None and old is not None:
-        return [("delisted", old, tag) for tag in sorted(old.tags)]
+        return [("delisted", old, tag) for tag in _by_key(old, jurisdiction).values()]
     assert old is not None and new is not None
-    out = [("program_added", new, t) for t in sorted(new.tags - old.tags)]
-    out += [("program_removed", old, t) for t in sorted(old.tags - new.tags)]
+    before, after = _by_key(old, jurisdiction), _by_key(new, jurisdiction)
+    out = [("program_added", new, after[k]) for k in sorted(after.keys() - before.keys())]
+    out += [("program_removed", old, before[k]) for k in sorted(before.keys() - after.keys())]
     # Across a change of file format every entry is written differently; only
     # listings and programs are compared there.
     if same_format and old.core != new.core:
-        out += [("amended", new, t) for t in sorted(new.tags & old.tags)]
+        out += [("amended", new, after[k]) for k in sorted(after.keys() & before.keys())]
     return out
+
+
+def _by_key(entry: Entry, jurisdiction: str) -> dict[str, str]:
+    """Program key -> the entry's own tag for it (the first, if it spells it twice)."""
+    out: dict[str, str] = {}
+    for tag in sorted(entry.tags):
+        out.setdefault(program_key(jurisdiction, tag), tag)
+    return dict(sorted(out.items()))
 
 
 _EVENT_COLUMNS = (

@@ -9,6 +9,7 @@ costs little more than its changed lines.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import re
 import shutil
@@ -24,6 +25,7 @@ from typing import Any
 
 from magnitsky.listing import Listing, ReaderError
 from magnitsky.readers import ofac_csv
+from magnitsky.sources import date_in_name, detect
 from magnitsky.sources import source as get_source
 from magnitsky.store import Store
 
@@ -127,6 +129,8 @@ class SnapshotReader:
     def members(self, snap: SnapshotInput) -> list[int]:
         if snap.format == "sdn-advanced":
             return self._advanced_members(snap)
+        if snap.format != "sdn-csv":
+            return self._listing_members(snap, declared_listings(snap))
         lines, delimiter = ofac_csv.record_lines(snap.data, snap.origin)
         known_lines = self.line_hashes
         for line in set(lines).difference(known_lines):
@@ -139,10 +143,12 @@ class SnapshotReader:
     def _advanced_members(self, snap: SnapshotInput) -> list[int]:
         from magnitsky.readers import ofac_advanced
 
-        with tempfile.NamedTemporaryFile(suffix=".xml") as tmp:
-            tmp.write(snap.data)
-            tmp.flush()
-            listings = list(ofac_advanced.read(Path(tmp.name)))
+        with _as_file(snap) as path:
+            listings = list(ofac_advanced.read(path))
+        return self._listing_members(snap, listings)
+
+    def _listing_members(self, snap: SnapshotInput, listings: list[Listing]) -> list[int]:
+        """Readers that parse a whole file: one hash per listing's content."""
         hashes = []
         for listing in listings:
             h = _hash64(listing.content_hash().encode())
@@ -165,6 +171,46 @@ class SnapshotReader:
 _LIST_COLUMNS = ("programs", "aliases", "birth_dates", "identifiers", "linked_to", "countries")
 
 
+@contextmanager
+def _as_file(snap: SnapshotInput) -> Iterator[Path]:
+    """The snapshot as a file a reader can open: its own file, or a temporary copy (a
+    version read from git) with the same suffix."""
+    own = Path(snap.origin)
+    if own.is_file() and own.stat().st_size == len(snap.data):
+        yield own
+        return
+    with tempfile.NamedTemporaryFile(suffix=Path(snap.origin).suffix) as tmp:
+        tmp.write(snap.data)
+        tmp.flush()
+        yield Path(tmp.name)
+
+
+def declared_listings(snap: SnapshotInput) -> list[Listing]:
+    """A declared list's file read by its reader, checked against the source's declared
+    expectations (a parse that falls short fails loudly, naming the file)."""
+    from magnitsky.readers.expectations import check_expectations
+
+    reader = importlib.import_module(get_source(snap.source).reader or "")
+    with _as_file(snap) as path:
+        listings = list(reader.read(path))
+    check_expectations(snap.source, listings, snap.origin)
+    return listings
+
+
+def stated_dates(listing: Listing) -> dict[str, str]:
+    """The listing date the source states, per program tag (``listed_on:<tag>`` in
+    ``extra`` where a source dates each program, else ``listed_on``)."""
+    extra = dict(listing.extra)
+    out = {}
+    for tag in listing.programs:
+        day = extra.get(f"listed_on:{tag}") or (
+            listing.listed_on.isoformat() if listing.listed_on else None
+        )
+        if day:
+            out[tag] = day
+    return out
+
+
 def store_records(store: Store, source: str, records: dict[int, Listing]) -> None:
     """Records keep the fields the history engine reads as columns (no JSON parsing on
     every rebuild) and the whole record as JSON."""
@@ -177,6 +223,9 @@ def store_records(store: Store, source: str, records: dict[int, Listing]) -> Non
         "schema": [x.schema for x in listings],
         "title": [x.title for x in listings],
         "content": [json.dumps(x.content(), ensure_ascii=False) for x in listings],
+        "stated_dates": [
+            json.dumps(stated_dates(x)) if x.listed_on or x.extra else None for x in listings
+        ],
     }
     for column in _LIST_COLUMNS:
         columns[column] = [list(getattr(x, column)) for x in listings]
@@ -208,7 +257,9 @@ def store_snapshots(
         ):
             result.unchanged += 1
             continue
-        reader = readers.setdefault(snap.source, SnapshotReader(store, snap.source))
+        if snap.source not in readers:
+            readers[snap.source] = SnapshotReader(store, snap.source)
+        reader = readers[snap.source]
         problem = None
         try:
             members = reader.members(snap)
@@ -245,8 +296,29 @@ def store_snapshots(
     return result
 
 
+def declared_snapshot(path: Path, as_of: datetime | None = None) -> SnapshotInput:
+    """A file of a declared list (UK, Canada, Australia, EU), dated by ``as_of`` or by the
+    date in its name (the end of that day in the publisher's time zone)."""
+    found = detect(path)
+    if found is None:
+        raise ReaderError(path, "not a file of a known list")
+    day = date_in_name(path)
+    when = as_of or (
+        datetime.combine(day, time(23, 59, 59), tzinfo=found.timezone) if day else None
+    )
+    if when is None:
+        raise ReaderError(path, "no date: put it in the name (…_2023-01-21.xlsx) or give --as-of")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ReaderError(path, f"cannot read the file: {error.strerror}") from error
+    return SnapshotInput(found.name, when, str(path), data, found.name)
+
+
 def file_snapshot(path: Path, as_of: datetime | None = None) -> SnapshotInput:
     """One file, dated by ``as_of`` or by its name."""
+    if detect(path) is not None:
+        return declared_snapshot(path, as_of)
     when = as_of or date_from_name(path)
     if when is None:
         raise ReaderError(

@@ -127,4 +127,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX designations_program ON designations (program);
     CREATE INDEX events_program ON events (program);
     """,
+    # 3: the listing date a source states for each program of a record (UK "Listed On",
+    # Canadian DateOfListing, EU designationDate, OFAC advanced XML entry events), as
+    # {tag: date}. Records stored before have none: they came from sdn.csv, which states
+    # no dates.
+    """
+    ALTER TABLE records ADD COLUMN stated_dates JSON;
+    """,
 ]
