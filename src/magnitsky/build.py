@@ -123,6 +123,23 @@ def _finish(
         refresh(store, settings, added, progress, documents=bool(report.documents_added))
 
 
+def import_history(
+    store: Store,
+    settings: Settings,
+    inputs: Iterable[snaps.SnapshotInput],
+    *,
+    force: bool = False,
+    progress: Progress = _noop,
+) -> BuildReport:
+    """A history of snapshots (``snaps.git_snapshots`` or ``snaps.folder_snapshots``), in
+    one transaction; a bad snapshot in it is kept as rejected."""
+    report = BuildReport()
+    with store.transaction():
+        added = _snapshots(store, inputs, report, progress, force=force)
+        _finish(store, settings, added, report, progress)
+    return report
+
+
 def import_git(
     store: Store,
     settings: Settings,
@@ -132,13 +149,9 @@ def import_git(
     force: bool = False,
     progress: Progress = _noop,
 ) -> BuildReport:
-    report = BuildReport()
-    with store.transaction():
-        added = _snapshots(
-            store, snaps.git_snapshots(repo, file_path), report, progress, force=force
-        )
-        _finish(store, settings, added, report, progress)
-    return report
+    return import_history(
+        store, settings, snaps.git_snapshots(repo, file_path), force=force, progress=progress
+    )
 
 
 def import_dir(
@@ -149,11 +162,9 @@ def import_dir(
     force: bool = False,
     progress: Progress = _noop,
 ) -> BuildReport:
-    report = BuildReport()
-    with store.transaction():
-        added = _snapshots(store, snaps.folder_snapshots(folder), report, progress, force=force)
-        _finish(store, settings, added, report, progress)
-    return report
+    return import_history(
+        store, settings, snaps.folder_snapshots(folder), force=force, progress=progress
+    )
 
 
 def is_snapshot_file(path: Path) -> bool:

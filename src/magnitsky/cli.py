@@ -60,6 +60,19 @@ PRECEDENT_COLUMNS = (
     "evidence",
 )
 
+year_end_option = click.option(
+    "--year-end",
+    default="12-31",
+    show_default=True,
+    help="Last day (MM-DD) of each year: 12-31 calendar, 09-30 US fiscal, 12-05 …",
+)
+average_years_option = click.option(
+    "--average-years",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Compare each year with the average of this many years before.",
+)
 format_option = click.option(
     "--format",
     "fmt",
@@ -355,19 +368,8 @@ def stats() -> None:
 
 @stats.command("yearly")
 @click.option("--program", required=True, help="Program key, such as US-GLOMAG.")
-@click.option(
-    "--year-end",
-    default="12-31",
-    show_default=True,
-    help="Last day (MM-DD) of each year: 12-31 calendar, 09-30 US fiscal, 12-05 …",
-)
-@click.option(
-    "--average-years",
-    default=5,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Compare each year with the average of this many years before.",
-)
+@year_end_option
+@average_years_option
 @format_option
 @pass_context
 def stats_yearly(obj: Context, program: str, year_end: str, average_years: int, fmt: str) -> None:
@@ -406,19 +408,8 @@ def precedents_command(obj: Context, program: str, kind: str | None, fmt: str) -
 @cli.command("report")
 @click.option("--program", required=True, help="Program key, such as US-GLOMAG.")
 @click.option("--year", required=True, type=int, help="The report year.")
-@click.option(
-    "--year-end",
-    default="12-31",
-    show_default=True,
-    help="Last day (MM-DD) of each year: 12-31 calendar, 09-30 US fiscal, 12-05 …",
-)
-@click.option(
-    "--average-years",
-    default=5,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Compare with the average of this many years before.",
-)
+@year_end_option
+@average_years_option
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Output folder.")
 @pass_context
 def report_command(

@@ -54,6 +54,13 @@ def snapshots(store: Store) -> list[dict[str, Any]]:
     )
 
 
+def _where(conditions: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
+    """A WHERE clause of the conditions whose value is set, with its parameters."""
+    used = [(sql, value) for sql, value in conditions if value]
+    clause = " AND ".join(sql for sql, _ in used) or "true"
+    return clause, [value for _, value in used]
+
+
 def events(
     store: Store,
     program: str | None = None,
@@ -61,22 +68,16 @@ def events(
     since: date | None = None,
     until: date | None = None,
 ) -> list[dict[str, Any]]:
-    where: list[str] = ["true"]
-    params: list[Any] = []
-    if program:
-        where.append("program = ?")
-        params.append(program)
-    if event_type:
-        where.append("event_type = ?")
-        params.append(event_type)
-    if since:
-        where.append("not_after >= ?")
-        params.append(since)
-    if until:
-        where.append("coalesce(not_before, not_after) <= ?")
-        params.append(until)
+    where, params = _where(
+        [
+            ("program = ?", program),
+            ("event_type = ?", event_type),
+            ("not_after >= ?", since),
+            ("coalesce(not_before, not_after) <= ?", until),
+        ]
+    )
     return store.dicts(
-        f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {' AND '.join(where)}"
+        f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {where}"
         " ORDER BY not_after, program, source_id, event_type",
         params,
     )
@@ -91,22 +92,15 @@ def designations(
 ) -> list[dict[str, Any]]:
     """``listed_from``/``listed_to``: the listing is known to lie within the bounds (a
     bracket must lie wholly inside; a baseline with no lower bound never does)."""
-    where: list[str] = ["true"]
-    params: list[Any] = []
-    if program:
-        where.append("program = ?")
-        params.append(program)
-    if schema:
-        where.append("schema = ?")
-        params.append(schema)
-    if listed_from:
-        where.append("listed_not_before >= ?")
-        params.append(listed_from)
-    if listed_to:
-        where.append("listed_not_after <= ?")
-        params.append(listed_to)
+    where, params = _where(
+        [
+            ("program = ?", program),
+            ("schema = ?", schema),
+            ("listed_not_before >= ?", listed_from),
+            ("listed_not_after <= ?", listed_to),
+        ]
+    )
     return store.dicts(
-        f"SELECT * FROM designations WHERE {' AND '.join(where)}"
-        " ORDER BY listed_not_after, program, name",
+        f"SELECT * FROM designations WHERE {where} ORDER BY listed_not_after, program, name",
         params,
     )
