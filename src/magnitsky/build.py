@@ -12,6 +12,7 @@ from magnitsky.history import snapshots as snaps
 from magnitsky.history.dating import derive_designations
 from magnitsky.history.documents import store_actions
 from magnitsky.history.events import append_latest, derive_events
+from magnitsky.history.texts import store_text
 from magnitsky.listing import ReaderError
 from magnitsky.settings import Settings
 from magnitsky.sources import declared
@@ -227,9 +228,47 @@ def build(
             if not any(str(p) in problem for problem in report.unreadable)
         ]
         _documents(store, documents, report, progress)
+        _texts(store, _text_files(data_dir), report, progress)
         added += _snapshots(store, _declared_inputs(data_dir), report, progress)
         _finish(store, settings, added, report, progress)
     report.not_read = _not_read(data_dir)
+    return report
+
+
+def _text_files(data_dir: Path) -> list[Path]:
+    """Official texts: Treasury press releases and Federal Register notices."""
+    us = data_dir / "us"
+    return sorted((us / "treasury" / "press_releases").glob("*.htm*")) + sorted(
+        p for p in (us / "federal_register").glob("*") if p.suffix in (".txt", ".htm", ".html")
+    )
+
+
+def _texts(
+    store: Store, paths: list[Path], report: BuildReport, progress: Progress, url: str | None = None
+) -> None:
+    for path in paths:
+        stored = store_text(store, path, url)
+        if stored is None:
+            report.documents_unchanged += 1
+        else:
+            report.documents_added += 1
+            report.actions_added += stored
+            progress(f"official text: {stored} designees  {path}")
+
+
+def add_texts(
+    store: Store,
+    settings: Settings,
+    paths: list[Path],
+    *,
+    url: str | None = None,
+    progress: Progress = _noop,
+) -> BuildReport:
+    """``magnitsky evidence add``: official texts, all or nothing."""
+    report = BuildReport()
+    with store.transaction():
+        _texts(store, paths, report, progress, url)
+        _finish(store, settings, [], report, progress)
     return report
 
 
@@ -249,7 +288,6 @@ def _declared_inputs(data_dir: Path) -> list[snaps.SnapshotInput]:
 def _not_read(data_dir: Path) -> list[str]:
     """Files of the data layout that this version does not read, said plainly."""
     later = {
-        "us/treasury": "press releases: the basis of each designation (not read yet)",
         "eu/fsf-csv-1.0-excerpt_2018-07-04.csv": "an excerpt of the EU FSF CSV format, not a"
         " whole list (read it with 'magnitsky ingest' to check the format)",
     }

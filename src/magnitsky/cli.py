@@ -361,6 +361,65 @@ def conflicts_command(obj: Context, fmt: str) -> None:
     _emit(rows, fmt)
 
 
+@cli.group("evidence")
+def evidence() -> None:
+    """Official texts: why each person was sanctioned."""
+
+
+@evidence.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--url", help="The address the text was published at (kept with it).")
+@click.option("-q", "--quiet", is_flag=True)
+@pass_context
+def evidence_add(obj: Context, files: tuple[Path, ...], url: str | None, quiet: bool) -> None:
+    """Store Treasury press releases or Federal Register notices verbatim, link each
+    designee to its listing and keep the facts read from its passage."""
+    with obj.store() as store:
+        report = building.add_texts(
+            store, obj.settings, list(files), url=url, progress=_progress(quiet)
+        )
+        _summary(report, store)
+
+
+@evidence.command("eval")
+@click.option(
+    "--labels",
+    type=click.Path(exists=True, path_type=Path),
+    default=Path("tests/labels/press_releases.toml"),
+    show_default=True,
+    help="Hand-made labels of every designee of the releases.",
+)
+@click.option(
+    "--releases",
+    type=click.Path(exists=True, path_type=Path),
+    required=True,
+    help="The folder of the labelled press releases.",
+)
+def evidence_eval(labels: Path, releases: Path) -> None:
+    """Precision and recall of the fact extraction per label, against hand-made labels."""
+    from magnitsky.evidence.evaluate import evaluate, format_report
+
+    click.echo(format_report(evaluate(labels, releases)))
+
+
+@evidence.command("facts")
+@click.option("--source-id", help="Only the facts linked to this list entry.")
+@format_option
+@pass_context
+def evidence_facts(obj: Context, source_id: str | None, fmt: str) -> None:
+    """Every fact read from official texts, with the entry it is linked to."""
+    from magnitsky.history.texts import facts_by_entry
+
+    with obj.store(read_only=True) as store:
+        rows = [
+            {"source_id": sid, **fact}
+            for sid, facts in facts_by_entry(store).items()
+            if source_id in (None, sid)
+            for fact in facts
+        ]
+    _emit(rows, fmt)
+
+
 @cli.group("stats")
 def stats() -> None:
     """Statistics over the dated designations."""

@@ -51,7 +51,13 @@ OFAC = Source(
     "US",
     "OFAC Specially Designated Nationals list",
     ZoneInfo("America/New_York"),
-    ("us-ofac-changes", "us-ofac-recent", "us-ofac-advanced"),
+    (
+        "us-ofac-changes",
+        "us-ofac-recent",
+        "us-ofac-advanced",
+        "us-treasury-press",
+        "us-federal-register",
+    ),
 )
 
 

@@ -136,7 +136,10 @@ class Linker:
             method = "alias"
         if not candidates:
             return None, "no entry of this name or alias"
-        candidates = {c for c in candidates if self.entries[c].schema == action.content["schema"]}
+        if action.content["schema"]:  # official texts do not always say person or entity
+            candidates = {
+                c for c in candidates if self.entries[c].schema == action.content["schema"]
+            }
         if len(candidates) > 1:
             candidates, method = self._narrow(candidates, action, method)
         if len(candidates) == 1:

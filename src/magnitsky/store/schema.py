@@ -134,4 +134,30 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE records ADD COLUMN stated_dates JSON;
     """,
+    # 4: official texts (press releases, Federal Register notices): the text verbatim with
+    # its address and date, and the facts read from each designee's passage, each with
+    # the sentence and span that show it. Designees are also stored as dated actions, so
+    # they are linked to list entries and date them like the other official documents.
+    """
+    CREATE TABLE texts (
+        document_id INTEGER PRIMARY KEY,
+        kind VARCHAR NOT NULL,             -- press_release | federal_register
+        url VARCHAR,
+        title VARCHAR,
+        published DATE NOT NULL,
+        content VARCHAR NOT NULL           -- the file as read, verbatim
+    );
+    CREATE TABLE facts (
+        document_id INTEGER NOT NULL,
+        seq INTEGER NOT NULL,              -- the designee: the action of the same seq
+        kind VARCHAR NOT NULL,             -- basis | abuse | corruption | victim | role
+        label VARCHAR NOT NULL,
+        coarse VARCHAR,                    -- basis only: human_rights | corruption | ties | unknown
+        section VARCHAR,                   -- basis only: E.O. 13818 section
+        sentence VARCHAR NOT NULL,
+        start_at INTEGER NOT NULL,
+        end_at INTEGER NOT NULL,
+        matched VARCHAR NOT NULL
+    );
+    """,
 ]
