@@ -1,0 +1,111 @@
+"""Official texts in the store: kept verbatim, linked, dating, and stored nowhere when bad."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from magnitsky import build, settings
+from magnitsky.history.texts import facts_by_entry
+from magnitsky.listing import ReaderError
+from magnitsky.store import Store, open_store
+
+SETTINGS = settings.load()
+RELEASES = "us/treasury/press_releases"
+
+
+def _dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    tables = [r[0] for r in store.rows("SELECT table_name FROM information_schema.tables")]
+    return {t: sorted(store.rows(f"SELECT * FROM {t}"), key=repr) for t in tables}
+
+
+@pytest.fixture()
+def store(tmp_path: Path, shared_data: Path) -> Store:
+    opened = open_store(tmp_path / "texts.duckdb")
+    build.ingest(opened, SETTINGS, [shared_data / "us/ofac/snapshots/sdn_2018-01-26.csv",
+                                   shared_data / "us/ofac/snapshots/sdn_2019-01-04.csv"])
+    return opened
+
+
+def test_a_press_release_dates_its_designees_and_keeps_its_facts(
+    store: Store, shared_data: Path
+) -> None:
+    before = store.dicts("SELECT * FROM designations WHERE program = 'US-GLOMAG'"
+                         " AND name LIKE 'AUNG KYAW ZAW%'")
+    assert before and before[0]["date_quality"] == "bracket"
+    build.add_texts(store, SETTINGS, [shared_data / RELEASES / "sm460.html"])
+    after = store.dicts("SELECT * FROM designations WHERE program = 'US-GLOMAG'"
+                        " AND name LIKE 'AUNG KYAW ZAW%'")[0]
+    assert (after["listed_on"], after["date_quality"]) == (date(2018, 8, 17), "exact")
+    assert after["date_source"] == "sm460.html"
+    facts = facts_by_entry(store)[after["source_id"]]
+    basis = [f for f in facts if f["kind"] == "basis"]
+    assert basis and basis[0]["coarse"] == "human_rights"
+    assert basis[0]["section"].startswith("1(a)(ii)(C)")
+    for fact in facts:
+        assert fact["matched"] and fact["matched"].lower() in fact["sentence"].lower()
+    text = store.scalar("SELECT content FROM texts")
+    assert text == (shared_data / RELEASES / "sm460.html").read_text(encoding="utf-8")
+
+
+def test_the_same_text_again_changes_nothing(store: Store, shared_data: Path) -> None:
+    build.add_texts(store, SETTINGS, [shared_data / RELEASES / "sm460.html"])
+    first = _dump(store)
+    report = build.add_texts(store, SETTINGS, [shared_data / RELEASES / "sm460.html"])
+    assert report.documents_added == 0 and report.documents_unchanged == 1
+    assert _dump(store) == first
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"<html><body><p>Page not found</p></body></html>",
+        b"<html><body><article about='/news/press-releases/x1'><time datetime='2020-01-01T12:00:00Z'>"
+        b"</time><div class='field--name-field-news-body'><p>Treasury staff met today.</p></div>"
+        b"</article></body></html>",
+        b"<html><body><article about='/news/press-releases/x2'><time datetime='2020-01-01T1",
+    ],
+    ids=["empty", "not a release", "no designees", "mangled"],
+)
+def test_a_bad_text_is_reported_and_stored_nowhere(
+    store: Store, tmp_path: Path, shared_data: Path, content: bytes
+) -> None:
+    good = tmp_path / "sm460.html"
+    shutil.copy(shared_data / RELEASES / "sm460.html", good)
+    bad = tmp_path / "bad.html"
+    bad.write_bytes(content)
+    before = _dump(store)
+    with pytest.raises(ReaderError) as error:
+        build.add_texts(store, SETTINGS, [good, bad])
+    assert str(bad) in str(error.value)
+    assert _dump(store) == before
+
+
+def test_the_evidence_commands(tmp_path: Path, shared_data: Path) -> None:
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "magnitsky.cli", "--db",
+                               str(tmp_path / "cli.duckdb"), *args],
+                              capture_output=True, text=True, timeout=300)
+
+    done = run("evidence", "eval", "--labels", str(Path(__file__).parent / "labels/press_releases.toml"),
+               "--releases", str(shared_data / RELEASES))
+    assert done.returncode == 0, done.stderr
+    assert "basis accuracy" in done.stdout
+    bad = tmp_path / "x.html"
+    bad.write_text("<html></html>")
+    done = run("evidence", "add", str(bad))
+    assert done.returncode == 1 and str(bad) in done.stderr
+    done = run("evidence", "add", "--url", "https://home.treasury.gov/news/press-releases/sm460",
+               str(shared_data / RELEASES / "sm460.html"))
+    assert done.returncode == 0, done.stderr
+    facts = run("evidence", "facts", "--format", "csv").stdout
+    assert "https://home.treasury.gov/news/press-releases/sm460" not in facts  # not linked: no list
+    assert run("actions", "--unlinked", "--format", "csv").stdout.count("sm460.html") >= 4
