@@ -125,6 +125,8 @@ class SnapshotReader:
         }
         self.line_hashes: dict[bytes, int] = {}
         self.new_records: dict[int, Listing] = {}
+        self.previous: tuple[set[bytes], set[int]] | None = None
+        """The lines and record hashes of the last sdn.csv snapshot read."""
 
     def members(self, snap: SnapshotInput) -> list[int]:
         if snap.format == "sdn-advanced":
@@ -132,13 +134,23 @@ class SnapshotReader:
         if snap.format != "sdn-csv":
             return self._listing_members(snap, declared_listings(snap))
         lines, delimiter = ofac_csv.record_lines(snap.data, snap.origin)
+        current = set(lines)
         known_lines = self.line_hashes
-        for line in set(lines).difference(known_lines):
+        for line in current.difference(known_lines):
             h = _hash64(line)
             known_lines[line] = h
             if h not in self.known:
                 self._remember(h, ofac_csv.parse_line(line, delimiter, snap.origin))
-        return [known_lines[line] for line in lines]
+        # Consecutive snapshots share nearly all lines: the members follow from the
+        # previous snapshot's by the lines that came and went, not a look-up per line.
+        if self.previous is None:
+            members = {known_lines[line] for line in current}
+        else:
+            lines_before, members_before = self.previous
+            members = members_before.difference(known_lines[x] for x in lines_before - current)
+            members.update(known_lines[x] for x in current - lines_before)
+        self.previous = (current, members)
+        return list(members)
 
     def _advanced_members(self, snap: SnapshotInput) -> list[int]:
         from magnitsky.readers import ofac_advanced
@@ -248,15 +260,14 @@ def store_snapshots(
     result = ImportResult()
     readers: dict[str, SnapshotReader] = {}
     next_id = int(store.scalar("SELECT coalesce(max(snapshot_id), 0) FROM snapshots")) + 1
+    stored = set(store.rows("SELECT source, as_of, content_hash FROM snapshots"))
     for snap in snapshots:
         digest = content_hash(snap.data)
         as_of_utc = snap.as_of.astimezone(UTC).replace(tzinfo=None)
-        if store.scalar(
-            "SELECT count(*) FROM snapshots WHERE source = ? AND as_of = ? AND content_hash = ?",
-            [snap.source, as_of_utc, digest],
-        ):
+        if (snap.source, as_of_utc, digest) in stored:
             result.unchanged += 1
             continue
+        stored.add((snap.source, as_of_utc, digest))
         if snap.source not in readers:
             readers[snap.source] = SnapshotReader(store, snap.source)
         reader = readers[snap.source]
