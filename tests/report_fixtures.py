@@ -23,10 +23,16 @@ def designation(source_id: str, name: str, schema: str, day: date | None, **extr
         "delisted_source": None, "linked_to": [], "title": None, "countries": ["Paraguay"],
         "aliases": [], "record_hash": 1,
         "basis": "corruption", "basis_evidence": "Treasury press release jy1234",
+        "basis_source": "list", "themes": [], "victim_groups": [], "evidence_url": None,
+        "evidence_text": None,
         "roles": [], "role_evidence": [], "country_codes": ["PY"], "regions": ["Americas"],
         "certain": True,
         **extra,
     }
+
+
+EVIDENCE_URL = "https://home.treasury.gov/news/press-releases/jy1958"
+EVIDENCE_TEXT = "Example <b>tortured</b> journalists & critics in custody."
 
 
 def counted() -> list[dict[str, Any]]:
@@ -39,13 +45,21 @@ def counted() -> list[dict[str, Any]]:
         designation("103", "JUDGE, Example", "Person", date(2023, 12, 8),
                     basis="human_rights", roles=["judge"], country_codes=["RU"],
                     regions=["Europe"], countries=["Russia"],
-                    basis_evidence="https://home.treasury.gov/news/press-releases/jy1958"),
+                    basis_evidence="https://home.treasury.gov/news/press-releases/jy1958",
+                    basis_source="official text", themes=["torture"],
+                    victim_groups=["journalists"], evidence_url=EVIDENCE_URL,
+                    evidence_text=EVIDENCE_TEXT),
         designation("104", "SOMEONE, Bracketed", "Person", None, not_before=date(2022, 12, 20),
                     not_after=date(2023, 1, 21), certain=False, basis="unknown",
-                    basis_evidence=None, country_codes=[], regions=[]),
+                    basis_evidence=None, basis_source=None, country_codes=[], regions=[]),
         designation("105", "SHIP ONE", "Vessel", date(2023, 12, 8), basis="ties",
                     country_codes=["RU"], regions=["Europe"]),
     ]
+
+
+def theme(kind: str, label: str, lo: int, hi: int, names: list[str]) -> dict[str, Any]:
+    return {"kind": kind, "label": label, "name": label.replace("_", " "), "min": lo,
+            "max": hi, "count": hi, "names": names}
 
 
 def yearly() -> list[dict[str, Any]]:
@@ -111,4 +125,26 @@ def make_annual() -> Annual:
                      "evidence": "first judge designated under E.O. 13818"}],
         quality={"exact": 3, "bracket": 1, "baseline": 0,
                  "bracket_days": {"max": 32, "median": 32}, "unknown_basis": 1},
+        themes=[theme("abuse", "torture", 1, 1, ["JUDGE, Example"]),
+                theme("victim group", "journalists", 1, 1, ["JUDGE, Example"])],
+        themes_by_year=[{"year": 2022, **theme("abuse", "torture", 0, 1, ["OLD, Listing"])},
+                        {"year": 2023, **theme("abuse", "torture", 1, 1, ["JUDGE, Example"])},
+                        {"year": 2023, **theme("victim group", "journalists", 1, 1,
+                                               ["JUDGE, Example"])}],
+        coverage=[
+            {"kind": "abuse", "label": "torture", "name": "torture", "program": 2,
+             "year_min": 1, "year_max": 1, "status": "in 2023",
+             "first": "OLD, Listing (2021-03-01)", "source_ids": ["99", "103"]},
+            {"kind": "abuse", "label": "forced_labour", "name": "forced labour", "program": 0,
+             "year_min": 0, "year_max": 0, "status": "never addressed", "first": None,
+             "source_ids": []},
+            {"kind": "victim group", "label": "children", "name": "children", "program": 0,
+             "year_min": 0, "year_max": 0, "status": "never addressed", "first": None,
+             "source_ids": []},
+            {"kind": "victim group", "label": "journalists", "name": "journalists",
+             "program": 1, "year_min": 1, "year_max": 1, "status": "in 2023",
+             "first": "JUDGE, Example (2023-12-08)", "source_ids": ["103"]},
+        ],
+        text_evidence={"year": {"persons": 4, "with_text": 1, "basis_from_text": 1},
+                       "program": {"persons": 5, "with_text": 2, "basis_from_text": 2}},
     )

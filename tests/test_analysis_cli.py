@@ -59,3 +59,42 @@ def test_precedents_name_the_first_of_each_kind(db: Path) -> None:
     assert rows[("basis", "ties")]["name"] == "SHELL COMPANY LTD"
     done = magnitsky(db, "precedents", "--program", "US-NOPE")
     assert done.returncode == 1 and "no designations" in done.stderr
+
+
+@pytest.fixture(scope="module")
+def texts_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.text_fixtures import text_store
+
+    return text_store(tmp_path_factory.mktemp("texts-cli"))
+
+
+def test_designations_show_and_filter_themes_and_victim_groups_of_the_texts(texts_db: Path) -> None:
+    from tests.text_fixtures import SILVA, URL
+
+    done = magnitsky(texts_db, "designations", "--program", "US-GLOMAG", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    rows = {r["source_id"]: r for r in json.loads(done.stdout)}
+    assert {"themes", "victim_groups", "evidence_url", "basis_source"} <= set(rows[SILVA])
+    assert (rows[SILVA]["themes"], rows[SILVA]["victim_groups"]) == (["human_trafficking"], ["women_and_girls"])
+    assert (rows[SILVA]["evidence_url"], rows[SILVA]["basis"]) == (URL, "human_rights")
+    assert rows["103"]["themes"] == [] and rows["103"]["evidence_url"] is None
+    for option, value, expected in (("--theme", "human_trafficking", [SILVA]), ("--theme", "torture", []),
+                                    ("--victim-group", "women_and_girls", [SILVA]),
+                                    ("--victim-group", "children", [])):
+        done = magnitsky(texts_db, "designations", option, value, "--format", "json")
+        assert done.returncode == 0, done.stderr
+        assert [r["source_id"] for r in json.loads(done.stdout)] == expected, (option, value)
+    done = magnitsky(texts_db, "designations", "--theme", "jaywalking")
+    assert done.returncode == 2 and "jaywalking" in done.stderr
+    table = magnitsky(texts_db, "designations", "--theme", "human_trafficking").stdout
+    assert "human_trafficking" in table.splitlines()[2] and "evidence_url" in table.splitlines()[0]
+
+
+def test_precedents_of_the_new_kinds(texts_db: Path) -> None:
+    for kind, value in (("theme", "human_trafficking"), ("victim_group", "women_and_girls"),
+                        ("role", "judge")):
+        done = magnitsky(texts_db, "precedents", "--program", "US-GLOMAG", "--kind", kind,
+                         "--format", "json")
+        assert done.returncode == 0, done.stderr
+        rows = json.loads(done.stdout)
+        assert [(r["kind"], r["value"], r["name"]) for r in rows] == [(kind, value, "SILVA, Maria")]

@@ -96,10 +96,11 @@ def test_every_link_inside_the_page_has_a_target(report: Path) -> None:
 def test_every_chart_has_its_csv(report: Path) -> None:
     page = (report / "index.html").read_text()
     charts = re.findall(r'<svg role="img" class="chart"[^>]*data-chart="([^"]+)"', page)
-    assert set(charts) >= {"yearly", "countries", "actions", "roles"}
+    assert set(charts) >= {"yearly", "countries", "actions", "roles", "themes_by_year"}
     annual = make_annual()
     sources = {"yearly": annual.yearly, "countries": annual.countries,
-               "actions": annual.actions, "roles": annual.roles, "regions": annual.regions}
+               "actions": annual.actions, "roles": annual.roles, "regions": annual.regions,
+               "themes_by_year": annual.themes_by_year}
     for name in charts:
         rows = read_csv(report / f"{name}.csv")
         assert len(rows) == len(sources[name]), name
@@ -133,8 +134,8 @@ def test_the_page_loads_nothing_from_outside(report: Path) -> None:
     for loader in ("<script", "<link", "<img", "<iframe", "@import", "url(http", " src="):
         assert loader not in page
     # the only external addresses are evidence links a reader may click
-    assert re.findall(r'href="(https?://[^"]+)"', page) == [
-        "https://home.treasury.gov/news/press-releases/jy1958"]
+    assert set(re.findall(r'href="(https?://[^"]+)"', page)) == {
+        "https://home.treasury.gov/news/press-releases/jy1958"}
 
 
 def test_the_markdown_has_the_same_findings_and_tables(report: Path) -> None:
@@ -148,6 +149,57 @@ def test_the_markdown_has_the_same_findings_and_tables(report: Path) -> None:
     counted = text[text.index("## Every designation counted") :]
     assert len([line for line in counted.splitlines() if line.startswith("| 10")]) == 5
     assert "TABESA \\<S.A.\\> & Co" in text
+
+
+def test_the_page_says_where_the_basis_of_each_person_counted_comes_from(report: Path) -> None:
+    page = (report / "index.html").read_text()
+    section = page[page.index('<section id="themes"') : page.index('<section id="precedents"')]
+    assert ("Basis from official text for 1 of the 4 persons counted; from the list&#x27;s own"
+            " text for 2; not shown for 1.") in section
+    for source, ids in (("official-text", ["d-103"]), ("list", ["d-101", "d-102"]),
+                        ("not-shown", ["d-104"])):
+        assert f'href="#by-evidence-{source}"' in section
+        listed = re.search(rf'<p id="by-evidence-{source}">(.*?)</p>', page, re.S)
+        assert listed and re.findall(r'href="#(d-\d+)"', listed[1]) == ids
+    rows = read_csv(report / "text_evidence.csv")
+    assert [(r["source_id"], r["basis_source"]) for r in rows] == [
+        ("101", "list"), ("102", "list"), ("103", "official text"), ("104", "not shown")]
+
+
+def test_the_themes_per_year_and_what_was_never_addressed(report: Path) -> None:
+    page = (report / "index.html").read_text()
+    grid = html_table(page, "themes_by_year")
+    assert "<th scope=\"col\">2022</th><th scope=\"col\">2023</th>" in grid
+    assert "<td>abuse</td><td>torture</td><td>0–1</td><td>1</td>" in grid
+    coverage = html_table(page, "coverage")
+    assert "<td>victim group</td><td>children</td><td>never addressed</td>" in coverage
+    assert "<td>abuse</td><td>torture</td><td>in 2023</td><td>2</td>" in coverage
+    assert [r["status"] for r in read_csv(report / "coverage.csv")] == [
+        "in 2023", "never addressed", "never addressed", "in 2023"]
+    # the year's theme links to the designations behind it
+    assert re.findall(r'href="#(d-\d+)"', page[page.index('id="by-theme-torture"'):].split("</p>")[0]) == ["d-103"]
+    text = (report / "report.md").read_text()
+    assert "## Themes, victim groups and official texts" in text and "](coverage.csv)" in text
+
+
+def test_the_counted_table_shows_the_evidence_sentence_escaped(report: Path) -> None:
+    counted = html_table((report / "index.html").read_text(), "counted")
+    row = re.search(r'<tr id="d-103">(.*?)</tr>', counted, re.S)
+    assert row and ("Example &lt;b&gt;tortured&lt;/b&gt; journalists &amp; critics in custody."
+                    " (<a href=") in row[1]
+    assert "<td>official text</td>" in row[1] and "<td>torture</td><td>journalists</td>" in row[1]
+    assert "<b>tortured" not in (report / "index.html").read_text()
+    md = (report / "report.md").read_text()
+    assert "Example \\<b\\>tortured\\</b\\> journalists & critics" in md
+
+
+def test_an_address_in_a_sentence_links_without_the_sentences_punctuation() -> None:
+    from magnitsky.report.html import text
+
+    assert text("(Treasury press release sm460.html, https://home.treasury.gov/x/sm460).") == (
+        '(Treasury press release sm460.html, <a href="https://home.treasury.gov/x/sm460"'
+        ' rel="noreferrer">https://home.treasury.gov/x/sm460</a>).')
+    assert 'href="https://en.wikipedia.org/wiki/A_(b)"' in text("see https://en.wikipedia.org/wiki/A_(b)")
 
 
 def test_charts_stack_the_bases_that_partition_persons() -> None:
@@ -227,6 +279,29 @@ def test_an_unknown_program_is_an_error(built_store: Path, tmp_path: Path) -> No
     assert done.returncode != 0
     assert "US-NOPE" in done.stderr
     assert not (tmp_path / "index.html").exists()
+
+
+def test_the_2023_report_says_for_whom_an_official_text_gives_the_basis(real_report: Path) -> None:
+    rows = read_csv(real_report / "text_evidence.csv")
+    assert len(rows) == 78 and {r["basis_source"] for r in rows} <= {
+        "official text", "list", "not shown"}
+    n = {s: sum(1 for r in rows if r["basis_source"] == s) for s in ("official text", "list")}
+    page = (real_report / "index.html").read_text()
+    assert (f"Basis from official text for {n['official text']} of the 78 persons counted;"
+            f" from the list&#x27;s own text for {n['list']};") in page
+    # the coverage table goes through every label of the evidence rules
+    from magnitsky.analysis.texts import vocabulary
+
+    coverage = read_csv(real_report / "coverage.csv")
+    labels = [label for kind in ("abuse", "corruption", "victim") for label in vocabulary()[kind]]
+    assert [r["label"] for r in coverage] == labels
+    status = {r["label"]: r["status"] for r in coverage}
+    # texts read: the Burmese commanders (2018), Koi Wan Kuok (2020) among them
+    assert status["extrajudicial_killing"] == status["human_trafficking"] == "not in 2023"
+    assert status["children"] == status["lgbtqia"] == status["torture"] == "never addressed"
+    assert 'data-chart="themes_by_year"' in page
+    cells = {(r["year"], r["label"]) for r in read_csv(real_report / "themes_by_year.csv")}
+    assert ("2018", "extrajudicial_killing") in cells and ("2020", "human_trafficking") in cells
 
 
 def test_each_bar_of_the_2023_charts_has_as_many_designations_behind_it(real_report: Path) -> None:

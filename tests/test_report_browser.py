@@ -28,6 +28,7 @@ CHARTS = {
     "countries": '[id*="-patch_"] path',
     "roles": '[id*="-patch_"] path',
     "actions": '[id*="-LineCollection_"] path',
+    "themes_by_year": '[id*="-patch_"] path',
 }
 
 

@@ -17,6 +17,7 @@ from magnitsky.analysis.countries import resolve as resolve_country
 from magnitsky.analysis.designations import enrich
 from magnitsky.analysis.designations import load as load_designations
 from magnitsky.analysis.precedents import KINDS, firsts
+from magnitsky.analysis.texts import THEMES, VICTIM, vocabulary
 from magnitsky.listing import SCHEMAS, ReaderError
 from magnitsky.output import FORMATS, render
 from magnitsky.stats import parse_year_end, with_average, yearly
@@ -26,8 +27,12 @@ ANALYSIS_COLUMNS = (
     *queries.DESIGNATION_COLUMNS,
     "basis",
     "basis_evidence",
+    "basis_source",
     "roles",
     "country_codes",
+    "themes",
+    "victim_groups",
+    "evidence_url",
 )
 YEARLY_TABLE = (
     "year",
@@ -275,6 +280,16 @@ def snapshots_command(obj: Context, fmt: str) -> None:
     help="Why designated, as the texts read show it (direct: human_rights or corruption).",
 )
 @click.option("--country", help="ISO 3166-1 alpha-2 code (or a country name), such as CD.")
+@click.option(
+    "--theme",
+    type=click.Choice([t for kind in THEMES for t in vocabulary().get(kind, ())]),
+    help="An abuse or corruption type an official text read names for the designation.",
+)
+@click.option(
+    "--victim-group",
+    type=click.Choice(vocabulary().get(VICTIM, ())),
+    help="A victim group an official text read names for the designation.",
+)
 @format_option
 @pass_context
 def designations_command(
@@ -285,10 +300,13 @@ def designations_command(
     listed_to: date | None,
     basis: str | None,
     country: str | None,
+    theme: str | None,
+    victim_group: str | None,
     fmt: str,
 ) -> None:
     """One row per entry per program, with its listing date and how it is known, its
-    basis (and the text that shows it), roles and countries."""
+    basis (and the text that shows it: an official text read, or the list), roles,
+    countries, and the abuses, corruption types and victim groups official texts name."""
     code = _country_code(country) if country else None
     with obj.store(read_only=True) as store:
         rows = enrich(store, queries.designations(store, program, schema, listed_from, listed_to))
@@ -296,7 +314,10 @@ def designations_command(
     rows = [
         r
         for r in rows
-        if (basis is None or r["basis"] in wanted) and (code is None or code in r["country_codes"])
+        if (basis is None or r["basis"] in wanted)
+        and (code is None or code in r["country_codes"])
+        and (theme is None or theme in r["themes"])
+        and (victim_group is None or victim_group in r["victim_groups"])
     ]
     _emit(rows, fmt, ANALYSIS_COLUMNS)
 
@@ -455,8 +476,9 @@ def stats_yearly(obj: Context, program: str, year_end: str, average_years: int, 
 @format_option
 @pass_context
 def precedents_command(obj: Context, program: str, kind: str | None, fmt: str) -> None:
-    """The first designation of each kind (role, country, region, basis) under a program;
-    certain False: an overlapping bracket leaves open who came first (see rivals)."""
+    """The first designation of each kind (role, country, region, basis; theme and
+    victim_group from the official texts read) under a program; certain False: an
+    overlapping bracket leaves open who came first (see rivals)."""
     with obj.store(read_only=True) as store:
         rows = load_designations(store, program)
     if not rows:

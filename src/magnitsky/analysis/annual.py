@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from magnitsky.analysis import countries, findings, measures
+from magnitsky.analysis import countries, findings, measures, themes
 from magnitsky.analysis.basis import ExtraEvidence
 from magnitsky.analysis.designations import PERSONS, load
 from magnitsky.analysis.precedents import precedents_in
@@ -40,6 +40,13 @@ class Annual:
     actions: list[dict[str, Any]] = field(default_factory=list)
     precedents: list[dict[str, Any]] = field(default_factory=list)
     quality: dict[str, Any] = field(default_factory=dict)
+    themes: list[dict[str, Any]] = field(default_factory=list)
+    """The year's abuse themes, corruption types and victim groups (official texts read)."""
+    themes_by_year: list[dict[str, Any]] = field(default_factory=list)
+    coverage: list[dict[str, Any]] = field(default_factory=list)
+    """Every theme and victim group the rules know: never addressed, not in the year …"""
+    text_evidence: dict[str, Any] = field(default_factory=dict)
+    """How many persons (counted; of the program) have their basis from an official text."""
 
 
 def annual(
@@ -51,7 +58,9 @@ def annual(
     extra: ExtraEvidence | None = None,
 ) -> Annual:
     """The analysis of ``program``'s designations in ``year`` (ending on ``year_end``),
-    against the average of the ``average_years`` years before."""
+    against the average of the ``average_years`` years before. The basis, themes and
+    victim groups come from the official texts in the store where they give them, unless
+    ``extra`` says otherwise (:func:`~magnitsky.analysis.designations.list_only`)."""
     return analyse(load(store, program, extra), program, year, year_end, average_years)
 
 
@@ -83,7 +92,11 @@ def analyse(
         ),
         actions=measures.actions(rows, win),
         precedents=precedents_in(rows, year, win),
+        themes=themes.of_window(rows, win),
+        themes_by_year=themes.by_year(rows, year_end),
+        coverage=themes.coverage(rows, win, year),
     )
+    result.text_evidence = themes.text_evidence(result.counted, rows)
     result.quality = quality(result.counted, rows)
     result.findings = findings.of(result)
     return result
@@ -131,6 +144,7 @@ def quality(counted: list[dict[str, Any]], rows: Sequence[Mapping[str, Any]]) ->
             "median": statistics.median(widths) if widths else 0,
         },
         "unknown_basis": sum(1 for r in persons if r.get("basis", "unknown") == "unknown"),
+        "basis_from_text": sum(1 for r in persons if r.get("basis_source") == "official text"),
         "no_country": sum(1 for r in persons if not r.get("country_codes")),
         "unresolved_countries": countries.unresolved(counted),
         "individuals_linked_to_entities": sum(

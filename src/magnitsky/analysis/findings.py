@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from magnitsky.analysis import measures
+from magnitsky.analysis import measures, themes
+from magnitsky.analysis.texts import words
 from magnitsky.analysis.windows import describe
 
 if TYPE_CHECKING:
@@ -206,10 +207,103 @@ def _countries(a: Annual) -> Finding | None:
     return finding
 
 
+def _texts(a: Annual) -> Finding:
+    lo, hi = _count(a, "basis_from_text")
+    persons = _count(a, "persons")
+    kinds = a.text_evidence.get("year", {}).get("by_basis", {})
+    notes = [f"{n} for {_BASIS_WORDS[b]}" for b, n in kinds.items() if n]
+    program = a.text_evidence.get("program", {})
+    if persons[0] == persons[1]:
+        of = f"of the {amount(*persons, 'person', 'persons')} designated"
+    else:
+        of = "of the persons designated"
+        notes.insert(0, f"{amount(*persons)} in all")
+    text = (
+        f"Basis from official text for {amount(lo, hi)} {of}"
+        + (f" ({'; '.join(notes)})" if notes else "")
+        + ": a Treasury press release or Federal Register notice read states it; for the"
+        " others it comes from the list's own text, or is not known. Across the program,"
+        f" the texts read give the basis of {program.get('basis_from_text', 0)} of"
+        f" {program.get('persons', 0)} persons."
+    )
+    finding = _finding(a, text, "basis_from_text", lo, hi)
+    finding["source_ids"] = [
+        r["source_id"] for r in a.counted if r.get("basis_source") == "official text"
+    ]
+    return finding
+
+
+def _said(entries: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{e['name']} ({_value(e['min'], e['max'])})" for e in entries)
+
+
+def _themes(a: Annual) -> Finding | None:
+    if not a.themes:
+        return None
+    parts = [
+        f"{what} {_said([e for e in a.themes if e['kind'] == kind])}"
+        for kind, what in (
+            ("abuse", "abuses:"),
+            ("corruption", "corruption:"),
+            ("victim", "victims:"),
+        )
+        if any(e["kind"] == kind for e in a.themes)
+    ]
+    text = f"The official texts read about the persons designated name as {'; as '.join(parts)}."
+    rows = [r for r in a.counted if themes.labels(r)]
+    finding = _finding(
+        a, text, "", len(rows), len(rows),
+        definition="abuse themes, corruption types and victim groups named in the sentences"
+        " of the texts read about each designee (rules in data/evidence/themes.toml and"
+        " victims.toml); persons per label, at least–at most",
+    )  # fmt: skip
+    finding.update(measure="themes", source_ids=[r["source_id"] for r in rows])
+    return finding
+
+
+def _never(a: Annual) -> Finding | None:
+    if not a.coverage:
+        return None
+    program = a.text_evidence.get("program", {})
+    groups = [words(v) for v in themes.never(a.coverage, "victim group")]
+    abuses = [words(v) for v in themes.never(a.coverage, "abuse")]
+    said = "; ".join(
+        f"{what} {', '.join(found)}"
+        for what, found in (("victim groups", groups), ("abuses", abuses))
+        if found
+    )
+    if not said:
+        return None
+    with_text = program.get("with_text", 0)
+    text = (
+        f"Never addressed in the {a.program} designations, as far as the official texts read"
+        f" show ({with_text} of {program.get('persons', 0)} persons have one): {said}."
+    )
+    rows = [r for r in a.counted if themes.has_text(r)]
+    finding = _finding(
+        a, text, "", len(groups) + len(abuses), len(groups) + len(abuses),
+        definition="the whole vocabulary of the evidence rules (data/evidence/themes.toml,"
+        " victims.toml) against what the texts read show for every designation of the"
+        " program; a designation without a text read shows nothing either way",
+    )  # fmt: skip
+    finding.update(measure="coverage", source_ids=[r["source_id"] for r in rows])
+    return finding
+
+
+_FIRST = {
+    "basis": lambda v: f"the first designation for {_BASIS_WORDS.get(v, v)}",
+    "theme": lambda v: f"the first designation for {words(v)}",
+    "victim_group": lambda v: (
+        f"the first designation whose text names {words(v)} among the victims"
+    ),
+    "role": lambda v: f"the first {v} designated",
+}
+
+
 def _precedents(a: Annual) -> list[Finding]:
     out = []
     for p in a.precedents:
-        if p["kind"] not in ("role", "basis"):
+        if p["kind"] not in _FIRST:
             continue
         maybe = "" if p["certain"] and p["in_year"] == "certain" else "possibly "
         when = (
@@ -217,11 +311,7 @@ def _precedents(a: Annual) -> list[Finding]:
             if p["date_quality"] == "exact"
             else f"between {p['not_before']} and {p['not_after']}"
         )
-        what = (
-            f"the first designation for {_BASIS_WORDS.get(p['value'], p['value'])}"
-            if p["kind"] == "basis"
-            else f"the first {p['value']} designated"
-        )
+        what = _FIRST[p["kind"]](p["value"])
         text = (
             f"{maybe}{what} under the program, as far as the texts read show: {p['name']}, {when}."
         )
@@ -263,12 +353,15 @@ def of(a: Annual) -> list[Finding]:
         _persons(a, label),
         _without_ties(a),
         _basis(a),
+        _texts(a),
         _linked_leaders(a),
         _since(a),
         _property(a),
         _delisted(a),
         _largest_action(a),
         _countries(a),
+        _themes(a),
+        _never(a),
         *_precedents(a),
         _quality(a),
     ]

@@ -72,6 +72,12 @@ MEASURES: dict[str, Measure] = {
             "persons not shown to be designated for ties: direct involvement, or basis not shown",
             _basis(*DIRECT, "unknown"),
         ),
+        Measure(
+            "basis_from_text",
+            "persons whose basis an official text read shows (a Treasury press release or"
+            " a Federal Register notice), not the list alone",
+            lambda r: _person(r) and r.get("basis_source") == "official text",
+        ),
         Measure("delisted", "persons delisted", _person, "delisted"),
         Measure(
             "delisted_property", "vessels and aircraft delisted", _schema(*PROPERTY), "delisted"

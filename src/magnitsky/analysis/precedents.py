@@ -1,9 +1,11 @@
 """Precedents: the first designation of each kind (a role, a country, a basis …) under a
 program, with its date, how the date is known and the evidence of the kind.
 
-Kinds are pluggable (:func:`register`): a later issue adds abuse themes and victim
-groups. When the first's date is a bracket that overlaps another candidate's, which one
-came first is not known: the precedent is ``certain`` False and the rivals are named.
+Kinds are pluggable (:func:`register`): roles (from the list and the official texts
+read), countries, regions, basis, and from the texts abuse themes and corruption types
+(``theme``) and victim groups (``victim_group``). When the first's date is a bracket that
+overlaps another candidate's, which one came first is not known: the precedent is
+``certain`` False and the rivals are named.
 """
 
 from __future__ import annotations
@@ -55,11 +57,21 @@ def _basis(r: Row) -> list[tuple[str, str]]:
     return [] if basis == "unknown" else [(basis, r.get("basis_evidence") or "")]
 
 
+def _themes(r: Row) -> list[tuple[str, str]]:
+    return list(zip(r.get("themes") or [], r.get("theme_evidence") or [], strict=False))
+
+
+def _victim_groups(r: Row) -> list[tuple[str, str]]:
+    return list(zip(r.get("victim_groups") or [], r.get("victim_evidence") or [], strict=False))
+
+
 for _kind in (
     Kind("role", _roles),
     Kind("country", _countries),
     Kind("region", _regions),
     Kind("basis", _basis),
+    Kind("theme", _themes),
+    Kind("victim_group", _victim_groups),
 ):
     register(_kind)
 

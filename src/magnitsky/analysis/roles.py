@@ -28,6 +28,8 @@ class Rule:
     role: str
     patterns: tuple[re.Pattern[str], ...]
     unless: tuple[re.Pattern[str], ...]
+    text_label: str | None = None
+    """The label the official-text rules give the same role (``data/evidence/roles.toml``)."""
 
 
 @dataclass(frozen=True)
@@ -54,12 +56,20 @@ def rules() -> tuple[Rule, ...]:
             r["role"],
             tuple(_compile(p) for p in r["patterns"]),
             tuple(_compile(p) for p in r.get("unless", ())),
+            r.get("text_label"),
         )
         for r in tomllib.loads(text)["roles"]
     )
 
 
 ROLES: tuple[str, ...] = tuple(r.role for r in rules())
+
+
+def from_text(label: str) -> str:
+    """The role a label of the official-text rules names (``head_of_state`` -> "head of
+    state or government"); a label the list's rules lack keeps its words ("investigator")."""
+    named = {r.text_label: r.role for r in rules() if r.text_label}
+    return named.get(label, label.replace("_", " "))
 
 
 def _match(rule: Rule, clause: str) -> str | None:

@@ -1,6 +1,6 @@
 """The report's charts: designations per year stacked by basis, with ranges; countries,
-regions and roles of the year; the year's actions (``timeline``). Each bar links to the
-list of designations behind it."""
+regions and roles of the year; the year's actions (``timeline``); abuses, corruption
+types and victim groups per year. Each bar links to the list of designations behind it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import matplotlib as mpl
 from matplotlib.ticker import MaxNLocator
 
 from magnitsky.report import trace
-from magnitsky.report.svg import BAR, GREY, STYLE, Chart, chart, figure, hatched
+from magnitsky.report.svg import BAR, GREY, STYLE, Chart, chart, figure, hatched, light
 from magnitsky.report.tables import span
 from magnitsky.report.timeline import timeline_chart
 
@@ -167,6 +167,62 @@ def _anchor_for(row: dict[str, Any], grouping: str, anchors: set[str]) -> str | 
     return None
 
 
+THEME_COLOURS = {"abuse": "#0072B2", "corruption": "#E69F00", "victim group": "#009E73"}
+
+
+def themes_chart(annual: Annual, anchors: set[str]) -> Chart | None:
+    """A grid: a row per abuse, corruption type and victim group the texts read name, a
+    column per year, each cell the persons (at least–at most), darker for more."""
+    rows = annual.themes_by_year
+    if not rows:
+        return None
+    kinds = list(THEME_COLOURS)
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r["label"]] = totals.get(r["label"], 0) + r["max"]
+    kind = {r["label"]: r["kind"] for r in rows}
+    name = {r["label"]: r.get("name") or r["label"] for r in rows}
+    labels = sorted(
+        totals, key=lambda x: (kinds.index(kind[x]) if kind[x] in kinds else 9, -totals[x], x)
+    )
+    years = sorted({r["year"] for r in annual.yearly} | {r["year"] for r in rows})
+    top = max(r["max"] for r in rows) or 1
+    fig, ax = figure(0.9 + 0.32 * len(labels))
+    for r in rows:
+        y = labels.index(r["label"])
+        colour = THEME_COLOURS.get(r["kind"], GREY)
+        shade = light(colour, 0.2 + 0.6 * r["max"] / top)
+        style = hatched(colour) if r["min"] < r["max"] else {"color": shade}
+        (cell,) = ax.bar([r["year"]], [0.84], bottom=[y - 0.42], width=0.84, **style)
+        link = trace.anchor("theme", r["label"])
+        if r["year"] == annual.year and link in anchors:
+            cell.set_url(f"#{link}")
+        ax.annotate(span(r["min"], r["max"]), (r["year"], y), ha="center", va="center", fontsize=8)
+    ax.set_yticks(range(len(labels)), [name[x] for x in labels])
+    for what, colour in THEME_COLOURS.items():
+        if what in kind.values():
+            ax.bar([0], [0], color=light(colour, 0.6), label=what)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
+    ax.set_xticks(years, [str(y) for y in years])
+    for tick in ax.get_xticklabels():
+        if tick.get_text() == str(annual.year):
+            tick.set_fontweight("bold")
+    ax.spines[["left", "bottom"]].set_visible(False)
+    ax.tick_params(length=0)
+    fig.legend(frameon=False, fontsize=8, loc="outside upper center", ncols=3)
+    title = f"{annual.program}: abuses, corruption types and victim groups per year"
+    description = (
+        "A grid: a row per abuse (blue), corruption type (orange) and victim group (green)"
+        " the official texts read name, a column per year; each cell gives the persons"
+        " whose text names it, at least–at most (hatched: a range). Years without a cell:"
+        " none shown, or no text read. "
+        + "; ".join(f"{r['year']} {name[r['label']]}: {span(r['min'], r['max'])}" for r in rows)
+        + "."
+    )
+    return chart(fig, "themes_by_year", title, description)
+
+
 def charts(annual: Annual, anchors: set[str]) -> list[Chart]:
     makers: list[Callable[[], Chart | None]] = [
         lambda: yearly_chart(annual),
@@ -185,6 +241,7 @@ def charts(annual: Annual, anchors: set[str]) -> list[Chart]:
             "role",
             anchors,
         ),
+        lambda: themes_chart(annual, anchors),
         lambda: category_chart(
             "regions",
             f"Regions of the persons designated in {annual.year}",

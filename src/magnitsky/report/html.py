@@ -11,11 +11,18 @@ from typing import TYPE_CHECKING, Any
 from magnitsky.report import methodology, trace
 from magnitsky.report.svg import Chart
 from magnitsky.report.tables import (
+    SOURCES,
     Table,
     average_view,
+    by_source,
     cell,
+    columns_of,
     counted_view,
+    coverage_view,
+    evidence_statement,
     precedent_view,
+    theme_view,
+    themes_pivot,
     view,
     yearly_view,
 )
@@ -69,17 +76,29 @@ def text(value: Any) -> str:
     raw = cell(value)
     out, last = [], 0
     for match in URL.finditer(raw):
+        found = _address(match[0])
         out.append(escape(raw[last : match.start()]))
-        url = escape(match[0], quote=True)
+        url = escape(found, quote=True)
         out.append(f'<a href="{url}" rel="noreferrer">{url}</a>')
-        last = match.end()
+        last = match.start() + len(found)
     return "".join(out) + escape(raw[last:])
+
+
+def _address(found: str) -> str:
+    """A web address without the punctuation of the sentence around it: "(see
+    https://x/y)." ends at y (a closing parenthesis the address opened stays)."""
+    while found and (
+        found[-1] in ".,;:!?" or (found[-1] == ")" and found.count(")") > found.count("("))
+    ):
+        found = found[:-1]
+    return found
 
 
 def table(t: Table, columns: list[str] | None = None, row_ids: list[str] | None = None) -> str:
     columns = columns or t.columns
     if not t.rows:
-        return f'<p class="note">None. (<a href="{t.name}.csv">{t.name}.csv</a>)</p>'
+        csv = f'<a href="{t.name}.csv">{t.name}.csv</a>'
+        return f'<p class="note">{escape(t.title)}: none. ({csv})</p>'
     head = "".join(f'<th scope="col">{escape(c.replace("_", " "))}</th>' for c in columns)
     body = []
     for i, row in enumerate(t.rows):
@@ -124,6 +143,8 @@ FIGURES = {
     "region": "Each region",
     "role": "Each role",
     "date": "Each action date (exact dates)",
+    "theme": "Each abuse, corruption type and victim group (official texts read)",
+    "evidence": "Where each person's basis comes from",
 }
 
 
@@ -149,6 +170,29 @@ def behind(annual: Annual, groups: dict[str, list[trace.Group]]) -> str:
     return "".join(parts)
 
 
+def themes(annual: Annual, tables: dict[str, Table]) -> str:
+    """The official texts: where each basis comes from, the year's themes and victim
+    groups, every year's, and what was never addressed."""
+    found = by_source(annual)
+    links = " ".join(
+        f'<a href="#{trace.anchor("evidence", s)}">{escape(s)} ({len(found[s])})</a>'
+        for s in SOURCES
+        if found[s]
+    )
+    pivot = tables["themes_by_year"]
+    grid = themes_pivot(pivot.rows)
+    return (
+        f"<p>{escape(evidence_statement(annual))} The lists: {links or 'none'};"
+        ' every person: <a href="text_evidence.csv">text_evidence.csv</a>.</p>'
+        '<p class="note">Themes and victim groups are read from the sentences of the'
+        " official texts about each designee; a designation without a text read shows"
+        " none, which does not mean there were none.</p>"
+        + table(view(tables["themes"], theme_view))
+        + table(Table(pivot.name, pivot.title, grid, columns_of(grid)))
+        + table(view(tables["coverage"], coverage_view))
+    )
+
+
 def _listing(t: Table) -> str:
     return table(view(t, counted_view), row_ids=[r["row_id"] for r in t.rows])
 
@@ -156,6 +200,7 @@ def _listing(t: Table) -> str:
 SECTIONS = (
     ("findings", "Key findings"),
     ("charts", "Charts"),
+    ("themes", "Themes, victim groups and official texts"),
     ("precedents", "Precedents"),
     ("methodology", "Methodology and data quality"),
     ("counted", "Every designation counted"),
@@ -172,6 +217,7 @@ def page(annual: Annual, charts: list[Chart], tables: dict[str, Table], files: l
     body = {
         "findings": findings(annual, groups["finding"]),
         "charts": "".join(figure(c) for c in charts) or "<p>No data to chart.</p>",
+        "themes": themes(annual, tables),
         "precedents": table(view(tables["precedents"], precedent_view)),
         "methodology": methodology.html(annual)
         + table(tables["quality"])

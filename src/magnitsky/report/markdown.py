@@ -11,8 +11,13 @@ from magnitsky.report.tables import (
     Table,
     average_view,
     cell,
+    columns_of,
     counted_view,
+    coverage_view,
+    evidence_statement,
     precedent_view,
+    theme_view,
+    themes_pivot,
     view,
     yearly_view,
 )
@@ -67,7 +72,10 @@ def findings(annual: Annual) -> str:
 def document(annual: Annual, tables: dict[str, Table], charts: list[str]) -> str:
     start, end = annual.window
     t = tables
-    shown = {name: view(t[name], yearly_view) if name == "yearly" else t[name] for name in charts}
+    grid = themes_pivot(t["themes_by_year"].rows)
+    pivot = Table("themes_by_year", t["themes_by_year"].title, grid, columns_of(grid))
+    views = {"yearly": view(t["yearly"], yearly_view), "themes_by_year": pivot}
+    shown = {name: views.get(name, t[name]) for name in charts}
     chart_tables = "\n\n".join(
         f"### {s.title}\n\n{table(s, caption=False)}" for s in shown.values()
     )
@@ -80,6 +88,11 @@ def document(annual: Annual, tables: dict[str, Table], charts: list[str]) -> str
         findings(annual),
         "## Charts (as tables)",
         chart_tables,
+        "## Themes, victim groups and official texts",
+        _md(evidence_statement(annual))
+        + " Every person and where their basis comes from: [text_evidence.csv](text_evidence.csv).",
+        table(view(t["themes"], theme_view)),
+        table(view(t["coverage"], coverage_view)),
         "## Precedents",
         table(view(t["precedents"], precedent_view)),
         "## Methodology and data quality",

@@ -21,6 +21,7 @@ def paragraphs(annual: Annual) -> list[tuple[str, str]]:
     uncertain = sum(1 for d in counted if not d.get("certain", True))
     sources = Counter(str(d.get("date_source")) for d in counted if d.get("date_source"))
     unknown = sum(1 for d in counted if "unknown" in (trace.as_list(d.get("basis")) or ["unknown"]))
+    from_text = sum(1 for d in counted if d.get("basis_source") == "official text")
     return [
         (
             "What is counted",
@@ -56,7 +57,10 @@ def paragraphs(annual: Annual) -> list[tuple[str, str]]:
             "Each person is labelled with a basis (human-rights abuse, corruption, or solely"
             " ties to another listed person) and the text that shows it. The strongest"
             " evidence, a Treasury press release or a Federal Register notice, wins where it"
-            " was read; otherwise rules kept as data read the list's own text: a 'Linked To'"
+            " was read and designates the entry under the program (basis from official text"
+            f" for {from_text} of the {len(counted)} designations counted): the criterion of"
+            " E.O. 13818 it states, a leader counted with the conduct of what they led;"
+            " otherwise rules kept as data read the list's own text: a 'Linked To'"
             " remark means ties, words in the title or remarks can show abuse or corruption."
             " A designation no text explains is 'unknown', never guessed:"
             f" {unknown} of the {len(counted)} designations counted. Direct involvement"
@@ -71,6 +75,16 @@ def paragraphs(annual: Annual) -> list[tuple[str, str]]:
             " are listed under data quality. Roles (judge, minister, police …) are read from"
             " the title and remarks by rules kept as data, each with the words that showed"
             " it. A blank means not found in the texts read, not absent.",
+        ),
+        (
+            "Themes and victim groups",
+            "Abuses (killing, torture, arbitrary detention …), corruption types (bribery,"
+            " misappropriation …) and victim groups (women and girls, children, minorities …)"
+            " are read only from the official texts, in the sentences about each designee,"
+            " by rules kept as data; roles read there join those read from the list, each"
+            " with where it came from. A designation without a text read shows none of them,"
+            " which does not mean there were none: 'never addressed' means not in any text"
+            " read, and the number of designations with a text is given beside it.",
         ),
         ("The average", _average(annual)),
         (

@@ -30,8 +30,14 @@ COUNTED_FIRST = (
     "certain",
     "basis",
     "basis_evidence",
+    "basis_source",
+    "themes",
+    "victim_groups",
+    "evidence_url",
+    "evidence_text",
     "roles",
     "role_evidence",
+    "role_sources",
     "country_codes",
     "regions",
     "linked_to",
@@ -165,6 +171,32 @@ def report_tables(annual: Annual) -> dict[str, Table]:
             annual.precedents,
             ("kind", "value", "date", "date_quality", "name", "source_id", "evidence"),
         ),
+        _table(
+            "themes",
+            f"Abuses, corruption types and victim groups in {annual.year}, as the official"
+            " texts read show them (persons, at least / at most)",
+            annual.themes,
+            ("kind", "label", "name", "min", "max"),
+        ),
+        _table(
+            "themes_by_year",
+            "Abuses, corruption types and victim groups per year, as the official texts"
+            " read show them (persons, at least / at most)",
+            annual.themes_by_year,
+            ("year", "kind", "label", "name", "min", "max"),
+        ),
+        _table(
+            "coverage",
+            "Every abuse, corruption type and victim group the rules know: persons whose"
+            f" texts show it in the program and in {annual.year}, and the first",
+            annual.coverage,
+            ("kind", "label", "name", "status", "program", "year_min", "year_max", "first"),
+        ),
+        _table(
+            "text_evidence",
+            "Where the basis of each person counted comes from",
+            text_evidence_rows(annual),
+        ),
         _table("quality", "Data quality", pairs(annual.quality)),
         _table(
             "counted", "Every designation counted", with_ids(annual, annual.counted), COUNTED_FIRST
@@ -182,6 +214,64 @@ def report_tables(annual: Annual) -> dict[str, Table]:
         _table("behind", "The designations behind each number", behind_rows(annual)),
     ]
     return {t.name: t for t in tables}
+
+
+SOURCES = ("official text", "list", trace.NOT_SHOWN)
+
+
+def by_source(annual: Annual) -> dict[str, list[Row]]:
+    """The persons counted by where their basis comes from: official text, list, not shown."""
+    out: dict[str, list[Row]] = {s: [] for s in SOURCES}
+    for d in annual.counted:
+        for key in trace.KEYS["evidence"](d):
+            out.setdefault(key, []).append(d)
+    return out
+
+
+def evidence_statement(annual: Annual) -> str:
+    """In words: "Basis from official text for N of the M persons counted; …"."""
+    found = by_source(annual)
+    persons = sum(len(v) for v in found.values())
+    texts, lists, unknown = (len(found[s]) for s in SOURCES)
+    with_text = sum(1 for d in annual.counted if d.get("evidence_url"))
+    return (
+        f"Basis from official text for {texts} of the {persons} persons counted; from the"
+        f" list's own text for {lists}; not shown for {unknown}. An official text read"
+        f" speaks about {with_text} of them. Across the program, the texts read give the"
+        f" basis of {annual.text_evidence.get('program', {}).get('basis_from_text', 0)} of"
+        f" {annual.text_evidence.get('program', {}).get('persons', 0)} persons."
+    )
+
+
+def themes_pivot(rows: list[Row]) -> list[Row]:
+    """The per-year table as a grid: a row per theme, a column per year."""
+    years = sorted({r["year"] for r in rows})
+    cells = {(r["label"], r["year"]): span(r["min"], r["max"]) for r in rows}
+    named = {r["label"]: (str(r.get("kind")), r.get("name")) for r in rows}
+    order = sorted(named.items(), key=lambda x: _KIND_ORDER.get(x[1][0], 9))
+    return [
+        {"kind": kind, "theme or victim group": name}
+        | {str(y): cells.get((label, y), "") for y in years}
+        for label, (kind, name) in order
+    ]
+
+
+_KIND_ORDER = {"abuse": 0, "corruption": 1, "victim group": 2}
+
+
+def text_evidence_rows(annual: Annual) -> list[Row]:
+    """One row per person counted: the basis, where it comes from, and the text."""
+    return [
+        {
+            "source_id": d.get("source_id"),
+            "name": d.get("name"),
+            "basis": d.get("basis"),
+            "basis_source": d.get("basis_source") or trace.NOT_SHOWN,
+            "evidence_url": d.get("evidence_url"),
+        }
+        for d in annual.counted
+        if d.get("schema") in trace.PERSONS
+    ]
 
 
 def listed(d: Row) -> str:
@@ -202,12 +292,44 @@ def counted_view(d: Row) -> Row:
         "date quality": f"{cell(d.get('date_quality'))} ({cell(d.get('date_source'))})",
         "in the year": "certain" if d.get("certain", True) else "maybe",
         "basis": d.get("basis"),
+        "basis from": d.get("basis_source"),
         "basis evidence": d.get("basis_evidence"),
+        "themes": d.get("themes"),
+        "victim groups": d.get("victim_groups"),
+        "text evidence": _text_evidence(d),
         "roles": d.get("roles"),
         "role evidence": d.get("role_evidence"),
         "countries": d.get("country_codes") or d.get("countries"),
         "country evidence": list(dict.fromkeys(d.get("country_evidence") or [])),
         "linked to": d.get("linked_to"),
+    }
+
+
+def _text_evidence(d: Row) -> str | None:
+    """The sentences of the official text and where they stand."""
+    sentences, where = d.get("evidence_text"), d.get("evidence_url")
+    if not sentences:
+        return None
+    return f"{sentences} ({where})" if where else str(sentences)
+
+
+def theme_view(r: Row) -> Row:
+    return {
+        "kind": r.get("kind"),
+        "theme or victim group": r.get("name"),
+        "persons": span(r.get("min"), r.get("max")),
+        "names": r.get("names"),
+    }
+
+
+def coverage_view(r: Row) -> Row:
+    return {
+        "kind": r.get("kind"),
+        "theme or victim group": r.get("name"),
+        "status": r.get("status"),
+        "persons in the program": r.get("program"),
+        "in the year": span(r.get("year_min"), r.get("year_max")),
+        "first designated": r.get("first"),
     }
 
 

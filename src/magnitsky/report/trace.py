@@ -1,5 +1,6 @@
 """What lies behind each number of the report: the counted designations grouped by every
-figure they feed (basis, country, region, role, action date, finding), each group with an
+figure they feed (basis, country, region, role, action date, theme or victim group, where
+the basis came from, finding), each group with an
 anchor the page and the CSVs share, so a reader can get from any number to its list."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ DIRECT = ("human_rights", "corruption", "direct")
 
 @dataclass
 class Group:
-    figure: str  # basis, country, region, role, date, finding
+    figure: str  # basis, country, region, role, date, theme, evidence, finding
     key: str
     anchor: str
     rows: list[Designation] = field(default_factory=list)
@@ -59,12 +60,22 @@ def _date(d: Designation) -> list[str]:
     return []
 
 
+def _evidence(d: Designation) -> list[str]:
+    """Where a person's basis comes from: official text, list, or not shown."""
+    if d.get("schema") not in PERSONS:
+        return []
+    return [str(d.get("basis_source") or NOT_SHOWN)]
+
+
+NOT_SHOWN = "not shown"
 KEYS: dict[str, Callable[[Designation], list[str]]] = {
     "basis": _basis,
     "country": lambda d: as_list(d.get("country_codes")) or ["unknown"],
     "region": lambda d: as_list(d.get("regions")) or ["unknown"],
     "role": lambda d: as_list(d.get("roles")) or ["unknown"],
     "date": _date,
+    "theme": lambda d: [*as_list(d.get("themes")), *as_list(d.get("victim_groups"))],
+    "evidence": _evidence,
 }
 
 
@@ -95,6 +106,7 @@ MEASURES: dict[str, Callable[[Designation], bool]] = {
     "corruption": lambda d: d.get("schema") in PERSONS and "corruption" in _basis(d),
     "unknown": lambda d: d.get("schema") in PERSONS and "unknown" in _basis(d),
     "delisted": lambda d: d.get("delisted_on") is not None,
+    "basis_from_text": lambda d: _evidence(d) == ["official text"],
 }
 
 
