@@ -136,7 +136,7 @@ def fact(kind: str, label: str, coarse: str | None = None, **more: Any) -> dict[
 
 
 def judged(*facts: dict[str, Any], **row: Any) -> dict[str, Any]:
-    return annotate({**ROW, **row}, OfficialTexts({"9": list(facts)}))
+    return annotate({**ROW, **row}, OfficialTexts({("us-ofac-sdn", "9"): list(facts)}))
 
 
 def test_only_a_text_designating_under_the_designations_own_tag_counts() -> None:

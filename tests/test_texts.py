@@ -42,7 +42,7 @@ def test_a_press_release_dates_its_designees_and_keeps_its_facts(
                         " AND name LIKE 'AUNG KYAW ZAW%'")[0]
     assert (after["listed_on"], after["date_quality"]) == (date(2018, 8, 17), "exact")
     assert after["date_source"] == "sm460.html"
-    facts = facts_by_entry(store)[after["source_id"]]
+    facts = facts_by_entry(store)[("us-ofac-sdn", after["source_id"])]
     basis = [f for f in facts if f["kind"] == "basis"]
     assert basis and basis[0]["coarse"] == "human_rights"
     assert basis[0]["section"].startswith("1(a)(ii)(C)")
@@ -109,3 +109,19 @@ def test_the_evidence_commands(tmp_path: Path, shared_data: Path) -> None:
     facts = run("evidence", "facts", "--format", "csv").stdout
     assert "https://home.treasury.gov/news/press-releases/sm460" not in facts  # not linked: no list
     assert run("actions", "--unlinked", "--format", "csv").stdout.count("sm460.html") >= 4
+
+
+def test_uk_and_eu_statements_of_reasons_give_themes_and_victim_groups(built_store: Path) -> None:
+    from magnitsky.analysis.designations import load
+
+    with open_store(built_store, read_only=True) as opened:
+        uk = load(opened, "GB-HR")
+        eu = load(opened, "EU-HR")
+    tortured = [r for r in uk if "torture" in r["themes"]]
+    assert len(tortured) > 50
+    assert all("statement of reasons" in (r["evidence_url"] or "") for r in tortured)
+    women = [r for r in eu if "women_and_girls" in r["victim_groups"]]
+    assert women
+    for r in women:
+        shown = next(e for e in r["victim_evidence"] if e.startswith("women_and_girls"))
+        assert "statement of reasons" in shown

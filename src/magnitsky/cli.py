@@ -433,8 +433,8 @@ def evidence_facts(obj: Context, source_id: str | None, fmt: str) -> None:
 
     with obj.store(read_only=True) as store:
         rows = [
-            {"source_id": sid, **fact}
-            for sid, facts in facts_by_entry(store).items()
+            {"source": source, "source_id": sid, **fact}
+            for (source, sid), facts in facts_by_entry(store).items()
             if source_id in (None, sid)
             for fact in facts
         ]

@@ -69,6 +69,8 @@ def kind_of(label: str) -> str | None:
 
 
 def _source(fact: Fact) -> str:
+    if fact.get("text_kind") == "statement_of_reasons":
+        return str(fact.get("document"))
     kind = _KIND_WORDS.get(str(fact.get("text_kind")), "official text")
     published = fact.get("published")
     when = f" of {published.isoformat()}" if isinstance(published, date) else ""
@@ -97,25 +99,42 @@ class OfficialTexts:
     ``extra`` hook of :func:`magnitsky.analysis.basis.classify` (the basis evidence,
     strongest first); :meth:`about` gives everything else the texts say."""
 
-    def __init__(self, facts: Mapping[str, Sequence[Fact]]) -> None:
-        self.by_entry = facts
+    def __init__(
+        self, facts: Mapping[tuple[str, str], Sequence[Fact]], store: Store | None = None
+    ) -> None:
+        self.by_entry: dict[tuple[str, str], list[Fact]] = {k: list(v) for k, v in facts.items()}
+        self.store = store
+        self.read: set[str] = {"us-ofac-sdn"}
 
     @classmethod
     def of(cls, store: Store) -> OfficialTexts:
+        """The texts linked to OFAC entries now; a list's statements of reasons when a
+        designation of that list is first asked about (reading them takes a moment)."""
         from magnitsky.history.texts import facts_by_entry
 
-        return cls(facts_by_entry(store))
+        return cls(facts_by_entry(store, reasons_of=()), store)
+
+    def _read_reasons(self, source: str) -> None:
+        from magnitsky.history.texts import reasons_facts
+
+        self.read.add(source)
+        if self.store is not None:
+            for entry, facts in reasons_facts(self.store, (source,)).items():
+                self.by_entry.setdefault(entry, []).extend(facts)
 
     def facts(self, row: Row) -> list[Fact]:
         """The facts of the texts that designate this entry under this designation's tag
         in this listing period."""
         lo, off = row.get("listed_not_before"), row.get("delisted_on")
+        entry = (str(row.get("source") or "us-ofac-sdn"), str(row.get("source_id")))
+        if entry[0] not in self.read:
+            self._read_reasons(entry[0])
         return [
             f
-            for f in self.by_entry.get(str(row.get("source_id")), ())
+            for f in self.by_entry.get(entry, ())
             if row.get("tag") in (f.get("tags") or ())
-            and (off is None or f["published"] <= off)
-            and (lo is None or f["published"] >= lo - LIST_LAG)
+            and (f["published"] is None or off is None or f["published"] <= off)
+            and (f["published"] is None or lo is None or f["published"] >= lo - LIST_LAG)
         ]
 
     def __call__(self, row: Row) -> list[Evidence]:

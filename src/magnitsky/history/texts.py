@@ -8,6 +8,7 @@ A text whose designees cannot be read raises in its reader, so it is stored nowh
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -120,10 +121,19 @@ def store_text(store: Store, path: Path, url: str | None = None) -> int | None:
     return stored
 
 
-def facts_by_entry(store: Store, source: str = "us-ofac-sdn") -> dict[str, list[dict[str, Any]]]:
-    """Every fact read from official texts, per list entry it is linked to: the fact (kind,
-    label, coarse, section, sentence, matched) with its text (document, url, published)
-    and the program tags the text designates the entry under."""
+Entry = tuple[str, str]
+"""(source, source_id): an entry of one list."""
+
+
+def facts_by_entry(
+    store: Store, reasons_of: tuple[str, ...] | None = None
+) -> dict[Entry, list[dict[str, Any]]]:
+    """Every fact read from official texts, per list entry: from the press releases and
+    notices linked to OFAC entries, and from the statements of reasons the UK and EU lists
+    carry for their Magnitsky-style listings. Each fact (kind, label, coarse, section,
+    sentence, matched, start_at, end_at) comes with its text (document, url, published,
+    text_kind) and the program tags it speaks of. ``reasons_of``: the lists whose
+    statements of reasons to read (all by default; reading them takes a second)."""
     rows = store.dicts(
         "SELECT l.source_id, f.kind, f.label, f.coarse, f.section, f.sentence, f.matched,"
         " f.start_at, f.end_at, a.tags, a.document, t.url, t.published, t.kind AS text_kind"
@@ -132,7 +142,59 @@ def facts_by_entry(store: Store, source: str = "us-ofac-sdn") -> dict[str, list[
         " JOIN texts t USING (document_id)"
         " WHERE l.source_id IS NOT NULL ORDER BY t.published, f.document_id, f.seq, f.start_at",
     )
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[Entry, list[dict[str, Any]]] = {}
     for row in rows:
-        out.setdefault(row.pop("source_id"), []).append(row)
-    return out if source == "us-ofac-sdn" else {}
+        out.setdefault(("us-ofac-sdn", row.pop("source_id")), []).append(row)
+    for entry, facts in reasons_facts(store, reasons_of).items():
+        out.setdefault(entry, []).extend(facts)
+    return out
+
+
+def reasons_facts(
+    store: Store, sources: tuple[str, ...] | None = None
+) -> dict[Entry, list[dict[str, Any]]]:
+    """Facts read from the statements of reasons of the Magnitsky-style listings (UK
+    "Statement of Reasons", the reasons column of the EU annex), with the same rules as the
+    press releases. A statement has no E.O. 13818 wording, so it gives themes, victim
+    groups and roles; the basis of these programs comes from the program itself."""
+    from magnitsky.evidence.extract import extract
+    from magnitsky.programs import is_magnitsky, program_key
+    from magnitsky.sources import source as get_source
+
+    rows = store.rows(
+        "SELECT DISTINCT source, source_id, programs,"
+        " json_extract_string(content, '$.extra') AS extra FROM records"
+        " WHERE source <> 'us-ofac-sdn' AND content LIKE '%\"reasons\"%'"
+        + (" AND source IN (SELECT UNNEST(?))" if sources is not None else ""),
+        [list(sources)] if sources is not None else [],
+    )
+    out: dict[Entry, list[dict[str, Any]]] = {}
+    seen: set[tuple[str, str, str]] = set()
+    for source, sid, programs, extra in rows:
+        jurisdiction = get_source(source).jurisdiction
+        tags = [t for t in programs if is_magnitsky(program_key(jurisdiction, t))]
+        reasons = dict(json.loads(extra or "[]")).get("reasons")
+        if not tags or not reasons or (source, sid, reasons) in seen:
+            continue
+        seen.add((source, sid, reasons))
+        for fact in extract(reasons).all():
+            if fact.kind == "basis":
+                continue
+            out.setdefault((source, sid), []).append(
+                {
+                    "kind": fact.kind,
+                    "label": fact.label,
+                    "coarse": None,
+                    "section": None,
+                    "sentence": fact.sentence,
+                    "matched": fact.matched,
+                    "start_at": fact.start,
+                    "end_at": fact.end,
+                    "tags": tags,
+                    "document": f"{source}: statement of reasons",
+                    "url": None,
+                    "published": None,
+                    "text_kind": "statement_of_reasons",
+                }
+            )
+    return out
