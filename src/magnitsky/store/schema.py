@@ -160,4 +160,40 @@ MIGRATIONS: list[str] = [
         matched VARCHAR NOT NULL
     );
     """,
+    # 5: persons across lists. match_judgements is kept by the user (magnitsky match
+    # review) and never derived: no build deletes it; a judgement names its two listings
+    # by (source, source_id), the pair ordered. match_pairs and persons are derived
+    # (matching/persons.py): every pair scored automatic or possible with its evidence,
+    # and each listing's person.
+    """
+    CREATE TABLE match_judgements (
+        left_source VARCHAR NOT NULL,
+        left_id VARCHAR NOT NULL,
+        right_source VARCHAR NOT NULL,
+        right_id VARCHAR NOT NULL,
+        judgement VARCHAR NOT NULL,        -- confirmed | rejected
+        decided_at TIMESTAMP NOT NULL,     -- UTC
+        note VARCHAR,
+        PRIMARY KEY (left_source, left_id, right_source, right_id)
+    );
+    CREATE TABLE match_pairs (
+        left_source VARCHAR NOT NULL,
+        left_id VARCHAR NOT NULL,
+        right_source VARCHAR NOT NULL,
+        right_id VARCHAR NOT NULL,
+        matcher VARCHAR NOT NULL,
+        score DOUBLE NOT NULL,
+        status VARCHAR NOT NULL,           -- automatic | possible | no_match
+        primary_score DOUBLE,              -- the listings' own names aligned, aliases aside
+        evidence JSON NOT NULL             -- [{feature, weight, value, evidence}]
+    );
+    CREATE TABLE persons (
+        person_id VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        source_id VARCHAR NOT NULL,
+        match_score DOUBLE,
+        match_status VARCHAR NOT NULL,     -- automatic | confirmed | possible | single
+        PRIMARY KEY (source, source_id)
+    );
+    """,
 ]

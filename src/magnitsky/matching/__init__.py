@@ -1,0 +1,1 @@
+"""Matching the same person across lists."""

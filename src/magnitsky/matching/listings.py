@@ -1,0 +1,132 @@
+"""The listings to match: the latest version of every entry of every list, all programs.
+
+An entry's latest version is its record in the last accepted snapshot that holds it, so
+a delisted entry keeps the last state it was listed in (the multilateral analysis needs
+who was ever sanctioned, not only who still is). Entries known only from dated documents
+(OFAC Recent Actions after the last snapshot) come from their designations, with the
+name, schema and countries those give.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from magnitsky.analysis.countries import codes, places
+from magnitsky.history.snapshots import unpack
+from magnitsky.store import Store
+
+Key = tuple[str, str]
+"""A listing: (source, source_id)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One listing as the matcher sees it."""
+
+    source: str
+    source_id: str
+    jurisdiction: str
+    schema: str
+    name: str
+    aliases: tuple[str, ...]
+    birth_dates: tuple[str, ...]
+    countries: tuple[str, ...]
+    """ISO 3166-1 alpha-2 codes (rigour), from nationality, birth place, addresses…"""
+    identifiers: tuple[str, ...]
+    programs: tuple[str, ...]
+    """Program keys (US-GLOMAG …) of every designation of the entry."""
+
+    @property
+    def key(self) -> Key:
+        return (self.source, self.source_id)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+def latest_records(store: Store) -> dict[Key, dict[str, Any]]:
+    """(source, source_id) -> the content of the entry's latest accepted version."""
+    ids = {
+        (source, h): source_id
+        for source, h, source_id in store.rows("SELECT source, record_hash, source_id FROM records")
+    }
+    chosen: dict[Key, int] = {}
+    for source, h in _members_newest_first(store):
+        key = (source, ids[(source, h)])
+        chosen.setdefault(key, h)
+    out: dict[Key, dict[str, Any]] = {}
+    for source, h, content in store.rows(
+        "SELECT source, record_hash, content FROM records WHERE record_hash IN (SELECT UNNEST(?))",
+        [sorted(set(chosen.values()))],
+    ):
+        data = json.loads(content) if isinstance(content, str) else content
+        key = (source, data["source_id"])
+        if chosen.get(key) == h:
+            out[key] = data
+    return out
+
+
+def _members_newest_first(store: Store) -> Iterator[tuple[str, int]]:
+    """(source, record hash) of every accepted snapshot, newest snapshot first; within a
+    snapshot, in hash order (an entry twice in one file: the lower hash is taken)."""
+    seen: dict[str, set[int]] = {}
+    for source, blob in store.rows(
+        "SELECT source, members FROM snapshots WHERE status = 'accepted'"
+        " ORDER BY as_of DESC, snapshot_id DESC"
+    ):
+        known = seen.setdefault(source, set())
+        new = set(unpack(blob)) - known
+        known |= new
+        for h in sorted(new):
+            yield source, h
+
+
+def load_entries(store: Store) -> list[Entry]:
+    """Every listing of every list (latest version), with its program keys, ordered by
+    (source, source_id)."""
+    programs: dict[Key, set[str]] = {}
+    fallback: dict[Key, dict[str, Any]] = {}
+    for row in store.dicts(
+        "SELECT jurisdiction, source, source_id, program, name, schema, countries, aliases"
+        " FROM designations ORDER BY listed_not_after DESC NULLS LAST"
+    ):
+        key = (row["source"], row["source_id"])
+        programs.setdefault(key, set()).add(row["program"])
+        fallback.setdefault(key, row)
+    records = latest_records(store)
+    jurisdictions = {(r["source"], r["source_id"]): r["jurisdiction"] for r in fallback.values()}
+    out = []
+    for key in sorted(programs):
+        content = records.get(key) or _from_designation(fallback[key])
+        out.append(_entry(key, jurisdictions[key], content, sorted(programs[key])))
+    return out
+
+
+def _from_designation(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "source": row["source"],
+        "name": row["name"],
+        "schema": row["schema"],
+        "aliases": row.get("aliases") or [],
+        "countries": row.get("countries") or [],
+    }
+
+
+def _entry(key: Key, jurisdiction: str, content: dict[str, Any], programs: list[str]) -> Entry:
+    found, _ = places(content)
+    return Entry(
+        source=key[0],
+        source_id=key[1],
+        jurisdiction=jurisdiction,
+        schema=str(content["schema"]),
+        name=str(content["name"]),
+        aliases=tuple(dict.fromkeys(a for a in content.get("aliases") or [] if a)),
+        birth_dates=tuple(content.get("birth_dates") or []),
+        countries=tuple(codes(found)),
+        identifiers=tuple(content.get("identifiers") or []),
+        programs=tuple(programs),
+    )

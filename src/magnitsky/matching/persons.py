@@ -1,0 +1,217 @@
+"""The persons of the store: matching every listing of every list, the judgements of
+the user, and the clustering, kept in three tables.
+
+``match_pairs`` (derived) holds every pair the matcher scored automatic or possible,
+with its score and evidence; ``match_judgements`` (kept by the user, never derived,
+never deleted by a build) holds the pairs confirmed or rejected with ``magnitsky match
+review``; ``persons`` (derived) gives each listing its person. :func:`derive_persons`
+recomputes the two derived tables from the listings; :func:`recluster` only the persons,
+from the stored pairs and judgements (what a judgement changes).
+
+Neither opens a transaction: the caller's (a build, a review command) holds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from magnitsky.matching.clustering import (
+    AUTOMATIC,
+    NAMES_AGREE,
+    POSSIBLE,
+    Membership,
+    Pair,
+    ScoredPair,
+    cluster,
+    ordered,
+)
+from magnitsky.matching.engine import Matching, match
+from magnitsky.matching.listings import Key, load_entries
+from magnitsky.matching.matcher import Decision
+from magnitsky.store import Store
+
+JUDGEMENTS = ("confirmed", "rejected")
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class PersonsSummary:
+    listings: int
+    persons: int
+    pairs_scored: int
+    automatic: int
+    possible: int
+    seconds: float
+
+    def describe(self) -> str:
+        return (
+            f"persons: {self.persons} from {self.listings} listings"
+            f" ({self.pairs_scored} pairs scored, {self.automatic} automatic,"
+            f" {self.possible} possible matches, {self.seconds:.1f} s)"
+        )
+
+
+def derive_persons(store: Store, progress: Callable[[str], None] = _noop) -> PersonsSummary:
+    """Match every listing (latest version of each entry, every list and program) and
+    store the pairs and the persons. Call it after the designations are derived."""
+    progress("persons: reading the listings …")
+    entries = load_entries(store)
+    progress(f"persons: matching {len(entries)} listings …")
+    matching = match(entries)
+    judgements = load_judgements(store)
+    decisions = {ordered(d.left, d.right): d for d in matching.decisions}
+    present = {e.key for e in entries}
+    for pair in judgements:
+        if pair not in decisions and pair[0] in present and pair[1] in present:
+            found = matching.decide(*pair)
+            if found is not None:
+                decisions[pair] = found
+
+    def same_list_match(a: Key, b: Key) -> bool:
+        pair = ordered(a, b)
+        if pair not in decisions:
+            found = matching.decide(a, b)
+            if found is None:
+                return False
+            decisions[pair] = found
+        found = decisions[pair]
+        return found.status == AUTOMATIC and (found.primary_score or 0.0) >= NAMES_AGREE
+
+    memberships = cluster(
+        [e.key for e in entries], _scored(decisions.values()), judgements, same_list_match
+    )
+    _write_pairs(store, decisions)
+    _write_persons(store, memberships)
+    return _summary(memberships, matching, decisions)
+
+
+def recluster(store: Store) -> list[Membership]:
+    """Recompute the persons from the stored pairs and judgements (no matching)."""
+    keys = [(s, i) for s, i in store.rows("SELECT source, source_id FROM persons")]
+    decisions = {
+        ((ls, li), (rs, ri)): ScoredPair((ls, li), (rs, ri), score, status, primary or 0.0)
+        for ls, li, rs, ri, score, status, primary in store.rows(
+            "SELECT left_source, left_id, right_source, right_id, score, status, primary_score"
+            " FROM match_pairs"
+        )
+    }
+
+    def same_list_match(a: Key, b: Key) -> bool:
+        found = decisions.get(ordered(a, b))
+        return found is not None and found.status == AUTOMATIC and found.names_agree
+
+    memberships = cluster(
+        keys,
+        [p for p in decisions.values() if p.status in (AUTOMATIC, POSSIBLE)],
+        load_judgements(store),
+        same_list_match,
+    )
+    _write_persons(store, memberships)
+    return memberships
+
+
+def _scored(decisions: Any) -> list[ScoredPair]:
+    return [
+        ScoredPair(d.left, d.right, d.score, d.status, d.primary_score or 0.0)
+        for d in decisions
+        if d.status in (AUTOMATIC, POSSIBLE)
+    ]
+
+
+def _write_pairs(store: Store, decisions: dict[Pair, Decision]) -> None:
+    store.con.execute("DELETE FROM match_pairs")
+    rows = sorted(decisions.items())
+    store.bulk_insert(
+        "match_pairs",
+        {
+            "left_source": [a[0] for (a, _), _ in rows],
+            "left_id": [a[1] for (a, _), _ in rows],
+            "right_source": [b[0] for (_, b), _ in rows],
+            "right_id": [b[1] for (_, b), _ in rows],
+            "matcher": [d.matcher for _, d in rows],
+            "score": [d.score for _, d in rows],
+            "status": [d.status for _, d in rows],
+            "primary_score": [d.primary_score for _, d in rows],
+            "evidence": [json.dumps(d.evidence(), ensure_ascii=False) for _, d in rows],
+        },
+    )
+
+
+def _write_persons(store: Store, memberships: list[Membership]) -> None:
+    store.con.execute("DELETE FROM persons")
+    store.bulk_insert(
+        "persons",
+        {
+            "person_id": [m.person_id for m in memberships],
+            "source": [m.key[0] for m in memberships],
+            "source_id": [m.key[1] for m in memberships],
+            "match_score": [m.score for m in memberships],
+            "match_status": [m.status for m in memberships],
+        },
+    )
+
+
+def _summary(
+    memberships: list[Membership], matching: Matching, decisions: dict[Pair, Decision]
+) -> PersonsSummary:
+    statuses = [d.status for d in decisions.values()]
+    return PersonsSummary(
+        listings=len(memberships),
+        persons=len({m.person_id for m in memberships}),
+        pairs_scored=matching.pairs_scored,
+        automatic=statuses.count(AUTOMATIC),
+        possible=statuses.count(POSSIBLE),
+        seconds=matching.seconds,
+    )
+
+
+# --- judgements -----------------------------------------------------------------------
+
+
+def load_judgements(store: Store) -> dict[Pair, str]:
+    return {
+        ((ls, li), (rs, ri)): judgement
+        for ls, li, rs, ri, judgement in store.rows(
+            "SELECT left_source, left_id, right_source, right_id, judgement FROM match_judgements"
+        )
+    }
+
+
+def judge(store: Store, a: Key, b: Key, judgement: str, note: str | None = None) -> None:
+    """Store a person's judgement on a pair (replacing an earlier one) and recompute
+    the persons. The judgement outlives every rebuild."""
+    if judgement not in JUDGEMENTS:
+        raise ValueError(f"a judgement is one of {', '.join(JUDGEMENTS)}, not {judgement!r}")
+    if a == b:
+        raise ValueError("a listing cannot be judged against itself")
+    left, right = ordered(a, b)
+    store.con.execute(
+        "INSERT OR REPLACE INTO match_judgements VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [*left, *right, judgement, datetime.now(UTC).replace(tzinfo=None), note],
+    )
+    recluster(store)
+
+
+def resolve_listing(store: Store, text: str) -> Key:
+    """A listing named as ``source:source_id``, or by its source id alone when only
+    one list uses it."""
+    if ":" in text:
+        source, source_id = text.split(":", 1)
+        if store.scalar(
+            "SELECT count(*) FROM persons WHERE source = ? AND source_id = ?", [source, source_id]
+        ):
+            return (source, source_id)
+    found = store.rows("SELECT source, source_id FROM persons WHERE source_id = ?", [text])
+    if len(found) == 1:
+        return (found[0][0], found[0][1])
+    if not found:
+        raise LookupError(f"no listing {text!r} (write SOURCE:SOURCE_ID, e.g. us-ofac-sdn:23252)")
+    sources = ", ".join(f"{s}:{i}" for s, i in found)
+    raise LookupError(f"{text!r} is the id of several listings: {sources}")
