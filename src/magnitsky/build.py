@@ -31,6 +31,7 @@ class BuildReport:
     documents_unchanged: int = 0
     actions_added: int = 0
     not_read: list[str] = field(default_factory=list)
+    matching: str = ""
 
     def add(self, result: snaps.ImportResult) -> None:
         self.snapshots_added += len(result.added)
@@ -231,6 +232,11 @@ def build(
         _texts(store, _text_files(data_dir), report, progress)
         added += _snapshots(store, _declared_inputs(data_dir), report, progress)
         _finish(store, settings, added, report, progress)
+        if added or report.documents_added:
+            from magnitsky.matching.persons import derive_persons
+
+            progress("matching the same person across lists …")
+            report.matching = derive_persons(store, progress).describe()
     report.not_read = _not_read(data_dir)
     return report
 

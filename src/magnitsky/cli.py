@@ -176,6 +176,8 @@ def _summary(report: building.BuildReport, store: Store) -> None:
         f"dated actions not linked to an entry: {unlinked} (magnitsky actions --unlinked);"
         f" date conflicts: {conflicts} (magnitsky conflicts)"
     )
+    if report.matching:
+        click.echo(f"persons across lists: {report.matching}")
     for line in report.not_read:
         click.echo(f"not read: {line}")
 
@@ -511,6 +513,19 @@ def report_command(
         analysis = annual(store, program, year, year_end=end, average_years=average_years)
     for path in write_report(analysis, out):
         click.echo(path)
+
+
+def _register() -> None:
+    """Commands defined in their own modules: persons across lists, multilateral, exports,
+    and the web server."""
+    from magnitsky.cli_multilateral import COMMANDS
+    from magnitsky.cli_web import serve
+
+    for command in (*COMMANDS, serve):
+        cli.add_command(command)
+
+
+_register()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
