@@ -47,6 +47,9 @@ class SnapshotInput:
     data: bytes
     format: str
     """``sdn-csv`` (sdn.csv and sdn.pip) or ``sdn-advanced`` (sdn_advanced.xml)."""
+    known_hash: str | None = None
+    """The content's hash where its container already computed one (git's blob id), so a
+    history's hundreds of snapshots are not hashed again."""
 
     @property
     def as_of_date(self) -> date:
@@ -261,8 +264,9 @@ def store_snapshots(
     readers: dict[str, SnapshotReader] = {}
     next_id = int(store.scalar("SELECT coalesce(max(snapshot_id), 0) FROM snapshots")) + 1
     stored = set(store.rows("SELECT source, as_of, content_hash FROM snapshots"))
+    rows: list[list[Any]] = []
     for snap in snapshots:
-        digest = content_hash(snap.data)
+        digest = snap.known_hash or content_hash(snap.data)
         as_of_utc = snap.as_of.astimezone(UTC).replace(tzinfo=None)
         if (snap.source, as_of_utc, digest) in stored:
             result.unchanged += 1
@@ -279,10 +283,7 @@ def store_snapshots(
                 raise
             problem, members = str(error), []
             result.unreadable.append(problem)
-        store.con.execute(
-            "INSERT INTO snapshots (snapshot_id, source, as_of, as_of_date, content_hash, format,"
-            " origin, rows, readable, problem, forced, imported_at, members)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?)",
+        rows.append(
             [
                 next_id,
                 snap.source,
@@ -296,15 +297,40 @@ def store_snapshots(
                 problem,
                 force,
                 pack(members),
-            ],
+            ]
         )
         result.added.append(next_id)
         next_id += 1
         if progress:
             progress(f"snapshot {snap.as_of_date} {len(members)} entries  {snap.origin}")
+    _insert_snapshots(store, rows)
     for reader in readers.values():
         reader.flush()
     return result
+
+
+_SNAPSHOT_COLUMNS = (
+    "snapshot_id",
+    "source",
+    "as_of",
+    "as_of_date",
+    "content_hash",
+    "format",
+    "origin",
+    "rows",
+    "readable",
+    "problem",
+    "forced",
+    "members",
+)
+
+
+def _insert_snapshots(store: Store, rows: list[list[Any]]) -> None:
+    """All of an import's snapshots in one statement."""
+    columns = {c: [r[i] for r in rows] for i, c in enumerate(_SNAPSHOT_COLUMNS)}
+    if rows:
+        columns["imported_at"] = [datetime.now(UTC).replace(tzinfo=None)] * len(rows)
+    store.bulk_insert("snapshots", columns)
 
 
 def declared_snapshot(path: Path, as_of: datetime | None = None) -> SnapshotInput:
@@ -407,6 +433,7 @@ def _cat_files(
             if len(header) < 3 or header[1] != b"blob":
                 continue  # the file was deleted in this commit
             data = batch.stdout.read(int(header[2]))
+            blob = header[0].decode()
             batch.stdout.read(1)
             as_of = datetime.fromtimestamp(int(stamp), tz=UTC)
             yield SnapshotInput(
@@ -415,6 +442,7 @@ def _cat_files(
                 f"{repo.name}:{sha[:12]}:{file_path}",
                 data,
                 format_of(Path(file_path)),
+                f"git-blob:{blob}",
             )
     finally:
         batch.stdin.close()

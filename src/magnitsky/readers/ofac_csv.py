@@ -46,9 +46,13 @@ def detect_delimiter(first_line: bytes) -> str:
     return ","
 
 
+_CONTENT = re.compile(rb"[^\x1a\t ,\r\n]")
+
+
 def _junk(line: bytes) -> bool:
-    """Blank lines, the DOS end-of-file byte, a row of empty columns."""
-    return not line.strip(b"\x1a\t ,\r\n")
+    """Blank lines, the DOS end-of-file byte, a row of empty columns (a search that stops
+    at the first real character: no copy of a whole file)."""
+    return _CONTENT.search(line) is None
 
 
 def record_lines(data: bytes, origin: object) -> tuple[list[bytes], str]:
