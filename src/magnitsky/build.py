@@ -33,6 +33,15 @@ class BuildReport:
     not_read: list[str] = field(default_factory=list)
     matching: str = ""
 
+    def document(self, stored: int | None) -> bool:
+        """Count a document read (``None``: stored before); True if it was added."""
+        if stored is None:
+            self.documents_unchanged += 1
+            return False
+        self.documents_added += 1
+        self.actions_added += stored
+        return True
+
     def add(self, result: snaps.ImportResult) -> None:
         self.snapshots_added += len(result.added)
         self.snapshots_unchanged += result.unchanged
@@ -96,11 +105,7 @@ def _documents(
     for path in paths:
         kind, actions = document_actions(path)
         stored = store_actions(store, path, kind, actions)
-        if stored is None:
-            report.documents_unchanged += 1
-        else:
-            report.documents_added += 1
-            report.actions_added += stored
+        if report.document(stored):
             progress(f"{kind}: {stored} actions  {path}")
 
 
@@ -254,11 +259,7 @@ def _texts(
 ) -> None:
     for path in paths:
         stored = store_text(store, path, url)
-        if stored is None:
-            report.documents_unchanged += 1
-        else:
-            report.documents_added += 1
-            report.actions_added += stored
+        if report.document(stored):
             progress(f"official text: {stored} designees  {path}")
 
 
