@@ -22,6 +22,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from history_bench import _write_section
+
 from magnitsky import build, multilateral
 from magnitsky import settings as settings_module
 from magnitsky.matching.clustering import ordered
@@ -128,16 +130,6 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     _write_section(args.out, "## Matching", text)
-
-
-def _write_section(path: Path, heading: str, text: str) -> None:
-    """Replace this benchmark's section of RESULTS.md, keeping the others."""
-    old = path.read_text() if path.exists() else "# Benchmark results\n\n"
-    parts = old.split("\n## ")
-    kept = [p for p in parts[1:] if not ("## " + p).startswith(heading)]
-    path.write_text(
-        "\n## ".join([parts[0].rstrip("\n") + "\n", *kept]).rstrip("\n") + "\n\n" + text
-    )
 
 
 if __name__ == "__main__":
