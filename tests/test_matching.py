@@ -176,6 +176,16 @@ def test_a_son_whose_name_holds_his_fathers_is_not_the_father() -> None:
     assert "birth_date_conflict" in {f.name for f in found.features}
 
 
+def test_the_same_full_name_with_another_birth_date_waits_for_review() -> None:
+    # the UK and the US give Ahmad al-Asiri different birth days: a typo in one list or
+    # two men; a person decides, the matcher does not merge and does not drop the pair
+    uk = entry("gb-ofsi", "13894", "Ahmad Hassan Mohammed AL ASIRI", birth=("1952-02-12",))
+    us = entry("us-ofac-sdn", "31162", "AL ASIRI, Ahmad Hassan Mohammed", birth=("1966-10-15",))
+    found = decide(uk, us)
+    assert found is not None and found.status == POSSIBLE
+    assert "birth_date_conflict" in {f.name for f in found.features}
+
+
 def test_a_shared_passport_number_lifts_a_transliterated_name() -> None:
     a = entry("us-ofac-sdn", "1", "AL-QAHTANI, Saud", ids=("Passport D079021 (Saudi Arabia)",))
     b = entry("gb-ofsi", "2", "Saud Abdullah AL QAHTANI", ids=("Passport: D079021",))

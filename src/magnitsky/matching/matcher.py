@@ -262,7 +262,7 @@ class PersonMatcher(Matcher):
         Feature("name_contained", 0.05, name_contained, "one name is the other, shortened"),
         Feature("birth_date_same", 0.2, birth_date_same, "a birth day in common"),
         Feature("birth_year_same", 0.05, birth_year_same, "birth years overlap, no same day"),
-        Feature("birth_date_conflict", -0.4, birth_date_conflict, "both state, none overlap"),
+        Feature("birth_date_conflict", -0.3, birth_date_conflict, "both state, none overlap"),
         Feature("identifier_shared", 0.3, identifier_shared, "a passport or id number"),
         Feature("country_shared", 0.05, country_shared, "a country in common"),
         Feature("country_conflict", -0.15, country_conflict, "both state, none in common"),
