@@ -116,6 +116,7 @@ def test_counts_per_jurisdiction_and_year() -> None:
         "multilateral": 2,
         "first": 1,
         "followed": 1,
+        "order_unknown": 0,
         "uncertain_year": 0,
     }
 

@@ -60,6 +60,7 @@ MULTILATERAL_COLUMNS = (
     "date_quality",
     "first",
     "first_certain",
+    "order",
     "lag_days",
     "lag_min_days",
     "lag_max_days",
@@ -110,6 +111,21 @@ class Person:
             return False
         rest = self.listings[1:]
         return all(x.not_before is not None and first[0].not_after < x.not_before for x in rest)
+
+    def order(self, listing: Listing) -> str:
+        """Where a jurisdiction's listing stands, as far as the dates tell: ``first``
+        (certainly before every other), ``together`` (no other certainly before it, and
+        the same exact day as those not after it), ``followed`` (another certainly came
+        before it) or ``unknown`` (a bracket leaves it open: a baseline date, say)."""
+        others = [x for x in self.listings if x is not listing]
+        if any(before(x, listing) == "a" for x in others):
+            return "followed"
+        relations = [before(listing, x) for x in others]
+        if all(r == "a" for r in relations):
+            return "first"
+        if all(r in ("a", "same") for r in relations):
+            return "together"
+        return "unknown"
 
     def lag(self, listing: Listing) -> tuple[int, int | None, int | None]:
         """Days from the first listing to this one: by the dates given, and at least /
@@ -234,6 +250,7 @@ def rows(found: Iterable[Person]) -> list[dict[str, Any]]:
                     "date_source": listing.date_source,
                     "first": listing.jurisdiction in first,
                     "first_certain": certain,
+                    "order": person.order(listing),
                     "lag_days": days,
                     "lag_min_days": low,
                     "lag_max_days": high,
@@ -245,21 +262,31 @@ def rows(found: Iterable[Person]) -> list[dict[str, Any]]:
 
 def counts_per_year(found: Iterable[Person], year_end: YearEnd = CALENDAR) -> list[dict[str, Any]]:
     """Per jurisdiction and year: the persons it sanctioned (by the date of its first
-    listing of them), how many of those are multilateral, how many it sanctioned
-    first, and how many it followed another jurisdiction on. ``uncertain_year``: of the
-    persons, those whose date is a bracket across the year's boundary."""
+    listing of them), how many of those are multilateral, and of those, how many it
+    sanctioned first (alone or the same day as others), how many it followed another
+    jurisdiction on, and for how many the dates leave the order open
+    (:meth:`Person.order`). ``uncertain_year``: of the persons, those whose date is a
+    bracket across the year's boundary."""
     counts: dict[tuple[str, int], dict[str, int]] = defaultdict(
-        lambda: {"persons": 0, "multilateral": 0, "first": 0, "followed": 0, "uncertain_year": 0}
+        lambda: {
+            "persons": 0,
+            "multilateral": 0,
+            "first": 0,
+            "followed": 0,
+            "order_unknown": 0,
+            "uncertain_year": 0,
+        }
     )
     for person in found:
-        first = {x.jurisdiction for x in person.first}
         for listing in person.listings:
             year = year_of(listing.listed_on, year_end)
             row = counts[(listing.jurisdiction, year)]
             row["persons"] += 1
             if len(person.listings) > 1:
                 row["multilateral"] += 1
-                row["first" if listing.jurisdiction in first else "followed"] += 1
+                order = person.order(listing)
+                key = {"first": "first", "together": "first", "followed": "followed"}
+                row[key.get(order, "order_unknown")] += 1
             low = listing.not_before
             if low is None or year_of(low, year_end) != year_of(listing.not_after, year_end):
                 row["uncertain_year"] += 1
@@ -280,7 +307,7 @@ def overlaps(found: Iterable[Person]) -> list[dict[str, Any]]:
     out = []
     for a, b in combinations(sorted(persons_of), 2):
         both = persons_of[a] & persons_of[b]
-        order = [_before(listed[(p, a)], listed[(p, b)]) for p in both]
+        order = [before(listed[(p, a)], listed[(p, b)]) for p in both]
         out.append(
             {
                 "a": a,
@@ -299,7 +326,7 @@ def overlaps(found: Iterable[Person]) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: (-r["both"], r["a"], r["b"]))
 
 
-def _before(a: Listing, b: Listing) -> str | None:
+def before(a: Listing, b: Listing) -> str | None:
     """Which of two listings certainly came first ("a" or "b"), or "same" (one exact
     day); None when the dates leave it open."""
     if a.date_quality == b.date_quality == "exact" and a.listed_on == b.listed_on:
