@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from magnitsky.analysis.annual import Annual
+from tests.allies_fixtures import make_allies
 
 
 def designation(source_id: str, name: str, schema: str, day: date | None, **extra: Any) -> dict[str, Any]:
@@ -86,7 +87,7 @@ def yearly() -> list[dict[str, Any]]:
 
 def make_annual() -> Annual:
     rows = counted()
-    return Annual(
+    found = Annual(
         program="US-GLOMAG", year=2023, year_end=(12, 31),
         window=(date(2023, 1, 1), date(2023, 12, 31)), average_years=2,
         designations=[*rows, designation("99", "OLD, Listing", "Person", date(2021, 3, 1),
@@ -148,3 +149,5 @@ def make_annual() -> Annual:
         text_evidence={"year": {"persons": 4, "with_text": 1, "basis_from_text": 1},
                        "program": {"persons": 5, "with_text": 2, "basis_from_text": 2}},
     )
+    found.allies = make_allies(2023)  # the allies section, from a small real store
+    return found

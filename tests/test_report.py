@@ -7,7 +7,7 @@ import csv
 import re
 import subprocess
 import sys
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 import pytest
@@ -96,11 +96,16 @@ def test_every_link_inside_the_page_has_a_target(report: Path) -> None:
 def test_every_chart_has_its_csv(report: Path) -> None:
     page = (report / "index.html").read_text()
     charts = re.findall(r'<svg role="img" class="chart"[^>]*data-chart="([^"]+)"', page)
-    assert set(charts) >= {"yearly", "countries", "actions", "roles", "themes_by_year"}
+    assert set(charts) >= {"yearly", "countries", "actions", "roles", "themes_by_year",
+                           "allies_combinations", "allies_lags", "allies_counts"}
     annual = make_annual()
+    allies = annual.allies
+    assert allies is not None
     sources = {"yearly": annual.yearly, "countries": annual.countries,
                "actions": annual.actions, "roles": annual.roles, "regions": annual.regions,
-               "themes_by_year": annual.themes_by_year}
+               "themes_by_year": annual.themes_by_year,
+               "allies_combinations": allies.combinations, "allies_lags": allies.lags,
+               "allies_counts": allies.counts}
     for name in charts:
         rows = read_csv(report / f"{name}.csv")
         assert len(rows) == len(sources[name]), name
@@ -221,6 +226,63 @@ def test_inlined_svg_ids_are_unique_per_chart_and_references_follow() -> None:
     assert "<title" in out and "Countries &lt;x&gt;" in out
 
 
+def section(page: str, name: str) -> str:
+    match = re.search(rf'<section id="{name}".*?</section>', page, re.S)
+    assert match, f"section {name} missing"
+    return match[0]
+
+
+def test_the_allies_section_states_its_findings_with_charts_and_tables(report: Path) -> None:
+    allies = make_annual().allies
+    assert allies is not None
+    page = (report / "index.html").read_text()
+    part = section(page, "allies")
+    for line in allies.summary:
+        assert escape(line) in part
+    for chart in ("allies_combinations", "allies_lags", "allies_counts"):
+        assert f'data-chart="{chart}"' in part
+    for name in ("allies_coverage", "allies_overlaps", "allies_lags", "allies_year",
+                 "allies_joint", "allies_longest_lags", "allies_gaps"):
+        assert f'<table id="table-{name}">' in part, name
+    # the year's joint action, and the gap first in line: escaped
+    assert "Riad SALAMEH" in html_table(part, "allies_joint")
+    gaps = html_table(part, "allies_gaps")
+    assert gaps.index("Riad SALAMEH") < gaps.index("Luis &lt;i&gt;") < gaps.index("PETROV")
+    assert "US-RUSSIA-EO14024 2022-03-01" in gaps
+    assert "<i>" not in part
+
+
+def test_each_bar_of_the_overlap_chart_links_to_its_persons(report: Path) -> None:
+    allies = make_annual().allies
+    assert allies is not None
+    part = section((report / "index.html").read_text(), "allies")
+    svg = re.search(r'<svg[^>]*data-chart="allies_combinations".*?</svg>', part, re.S)
+    assert svg
+    links = re.findall(r'xlink:href="#(allies-[^"]+)"', svg[0])
+    assert len(links) == len(allies.combinations)
+    for combo in allies.combinations:
+        names = re.search(rf'<p id="allies-{combo["combination"].replace(" + ", "-")}">(.*?)</p>',
+                          part, re.S)
+        assert names, combo["combination"]
+        assert unescape(names[1]).split("; ") == combo["names"]
+    rows = read_csv(report / "allies_persons.csv")
+    assert len(rows) == sum(len(r["jurisdictions"]) * r["persons"] for r in allies.combinations)
+    combos = read_csv(report / "allies_combinations.csv")
+    assert [(r["combination"], int(r["persons"])) for r in combos] == [
+        (r["combination"], r["persons"]) for r in allies.combinations]
+
+
+def test_the_markdown_has_the_allies_section(report: Path) -> None:
+    allies = make_annual().allies
+    assert allies is not None
+    md = re.sub(r"\\(.)", r"\1", (report / "report.md").read_text())
+    assert "## Allies: the same persons sanctioned by other jurisdictions" in md
+    for line in allies.summary:
+        assert line in md
+    assert "| EU + GB + US | 1 |" in md
+    assert "[allies_gaps.csv](allies_gaps.csv)" in md
+
+
 # --- end to end, on the store built from the real files in ../shared/data ---------------
 
 
@@ -315,3 +377,23 @@ def test_each_bar_of_the_2023_charts_has_as_many_designations_behind_it(real_rep
         assert rows, name
         for row in rows:
             assert len(behind[(figure, row[key])]) == int(row["count"]), (name, row[key])
+
+
+def test_the_2023_report_has_the_allies_section(real_report: Path, built_store: Path) -> None:
+    from magnitsky import multilateral as multi
+    from magnitsky.store import open_store
+
+    with open_store(built_store, read_only=True) as store:
+        found = multi.persons(store)
+    expected = {(r["a"], r["b"]): r["both"] for r in multi.overlaps(found)}
+    overlaps = {(r["a"], r["b"]): int(r["both"]) for r in read_csv(real_report / "allies_overlaps.csv")}
+    assert overlaps == expected and overlaps[("GB", "US")] >= 50
+    combos = read_csv(real_report / "allies_combinations.csv")
+    assert sum(int(r["persons"]) for r in combos) == len(found)
+    page = (real_report / "index.html").read_text()
+    part = section(page, "allies")
+    assert "Riad SALAMEH" in html_table(part, "allies_joint")  # Canada and the UK, Aug 2023
+    year = read_csv(real_report / "allies_year.csv")
+    assert year and all(r["listed_on"][:4] == "2023" or r["in_the_year"] == "maybe" for r in year)
+    gaps = read_csv(real_report / "allies_gaps.csv")
+    assert gaps and all("US" not in r["sanctioned_by"].split("; ")[0][:3] for r in gaps)

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from magnitsky.analysis import countries, findings, measures, themes
+from magnitsky.analysis.allies import Allies, allies
 from magnitsky.analysis.basis import ExtraEvidence
 from magnitsky.analysis.designations import PERSONS, load
 from magnitsky.analysis.precedents import precedents_in
@@ -47,6 +48,9 @@ class Annual:
     """Every theme and victim group the rules know: never addressed, not in the year …"""
     text_evidence: dict[str, Any] = field(default_factory=dict)
     """How many persons (counted; of the program) have their basis from an official text."""
+    allies: Allies | None = None
+    """The multilateral section: the program's jurisdiction and its allies (None: the
+    store has no other jurisdiction, or no persons matched across lists)."""
 
 
 def annual(
@@ -60,8 +64,12 @@ def annual(
     """The analysis of ``program``'s designations in ``year`` (ending on ``year_end``),
     against the average of the ``average_years`` years before. The basis, themes and
     victim groups come from the official texts in the store where they give them, unless
-    ``extra`` says otherwise (:func:`~magnitsky.analysis.designations.list_only`)."""
-    return analyse(load(store, program, extra), program, year, year_end, average_years)
+    ``extra`` says otherwise (:func:`~magnitsky.analysis.designations.list_only`). The
+    multilateral section compares the program's jurisdiction with every other in the
+    store (:mod:`~magnitsky.analysis.allies`)."""
+    result = analyse(load(store, program, extra), program, year, year_end, average_years)
+    result.allies = allies(store, program, result.window, year_end)
+    return result
 
 
 def analyse(

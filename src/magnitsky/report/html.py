@@ -8,7 +8,7 @@ import re
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from magnitsky.report import methodology, trace
+from magnitsky.report import allies, methodology, trace
 from magnitsky.report.svg import Chart
 from magnitsky.report.tables import (
     SOURCES,
@@ -58,6 +58,9 @@ th { background: var(--soft); position: sticky; top: 0; }
 tbody tr:nth-child(even) { background: #fbfcfd; }
 tr:target, p:target, li:target { background: #fff3bf; }
 .behind p { margin: .3rem 0; }
+ul.summary li { margin: 0 0 .4rem; }
+.combinations details { margin: .2rem 0; }
+.combinations p { font-size: .8125rem; margin: .25rem 0 .5rem 1rem; }
 @media (max-width: 50rem) { .finding { grid-template-columns: 1fr; } }
 @media print {
   nav, .noprint { display: none; }
@@ -127,12 +130,12 @@ def findings(annual: Annual, groups: list[trace.Group]) -> str:
     return f'<ol class="findings">{"".join(items)}</ol>' if items else "<p>No findings.</p>"
 
 
-def figure(chart: Chart) -> str:
+def figure(chart: Chart, behind: str = '<a href="#behind">below</a>') -> str:
     return (
         f'<figure id="figure-{chart.name}">{chart.svg}<figcaption><strong>'
         f"{escape(chart.title)}.</strong> {escape(chart.description)} The numbers:"
         f' <a href="{chart.name}.csv">{chart.name}.csv</a>; the designations behind them:'
-        f' <a href="#behind">below</a>.</figcaption></figure>'
+        f" {behind}.</figcaption></figure>"
     )
 
 
@@ -193,6 +196,43 @@ def themes(annual: Annual, tables: dict[str, Table]) -> str:
     )
 
 
+def allies_section(annual: Annual, charts: list[Chart], tables: dict[str, Table]) -> str:
+    """The multilateral section: what the program's jurisdiction and its allies did."""
+    a = annual.allies
+    if a is None:
+        return (
+            '<p class="note">No other jurisdiction\'s list is in the store, or the listings'
+            " have not been matched into persons (magnitsky match derive).</p>"
+        )
+    behind = '<a href="allies_persons.csv">allies_persons.csv</a> and the lists below'
+    t = tables
+    combos = "".join(
+        f"<details><summary>{escape(r['combination'])} ({r['persons']})</summary>"
+        f'<p id="{allies.anchor(r["combination"])}">{escape("; ".join(r["names"]))}</p>'
+        "</details>"
+        for r in a.combinations
+    )
+    return (
+        '<ul class="summary">'
+        + "".join(f"<li>{text(line)}</li>" for line in a.summary)
+        + "</ul>"
+        + "".join(figure(c, behind) for c in charts)
+        + table(view(t["allies_coverage"], allies.coverage_view))
+        + table(view(t["allies_overlaps"], allies.overlap_view))
+        + table(view(t["allies_lags"], allies.lags_view))
+        + "<h3>The year</h3>"
+        + table(view(t["allies_year"], allies.year_view))
+        + table(view(t["allies_joint"], allies.joint_view))
+        + "<h3>The largest gaps</h3>"
+        + table(allies.head(view(t["allies_longest_lags"], allies.longest_view)))
+        + table(allies.head(view(t["allies_gaps"], allies.gap_view(a.jurisdiction))))
+        + "<h3>The persons of each combination</h3>"
+        + f'<div class="combinations">{combos}</div>'
+        + "<h3>What these numbers can and cannot say</h3>"
+        + "".join(f'<p class="note">{text(n)}</p>' for n in allies.notes(a))
+    )
+
+
 def _listing(t: Table) -> str:
     return table(view(t, counted_view), row_ids=[r["row_id"] for r in t.rows])
 
@@ -202,6 +242,7 @@ SECTIONS = (
     ("charts", "Charts"),
     ("themes", "Themes, victim groups and official texts"),
     ("precedents", "Precedents"),
+    ("allies", "Allies: the same persons sanctioned by other jurisdictions"),
     ("methodology", "Methodology and data quality"),
     ("counted", "Every designation counted"),
     ("behind", "Behind each number"),
@@ -209,7 +250,13 @@ SECTIONS = (
 )
 
 
-def page(annual: Annual, charts: list[Chart], tables: dict[str, Table], files: list[str]) -> str:
+def page(
+    annual: Annual,
+    charts: list[Chart],
+    tables: dict[str, Table],
+    files: list[str],
+    allied: list[Chart] | None = None,
+) -> str:
     groups = trace.all_groups(annual)
     counted = tables["counted"]
     title = f"{annual.program}: designations in {annual.year}"
@@ -219,6 +266,7 @@ def page(annual: Annual, charts: list[Chart], tables: dict[str, Table], files: l
         "charts": "".join(figure(c) for c in charts) or "<p>No data to chart.</p>",
         "themes": themes(annual, tables),
         "precedents": table(view(tables["precedents"], precedent_view)),
+        "allies": allies_section(annual, allied or [], tables),
         "methodology": methodology.html(annual)
         + table(tables["quality"])
         + table(view(tables["average"], average_view))

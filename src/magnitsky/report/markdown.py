@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from magnitsky.report import methodology, trace
+from magnitsky.report import allies, methodology, trace
 from magnitsky.report.tables import (
     Table,
     average_view,
@@ -69,7 +69,53 @@ def findings(annual: Annual) -> str:
     return "\n".join(lines) or "No findings."
 
 
-def document(annual: Annual, tables: dict[str, Table], charts: list[str]) -> str:
+def allies_section(annual: Annual, tables: dict[str, Table], charts: list[str]) -> str:
+    """The multilateral section: the same findings, chart tables and tables as the page."""
+    a = annual.allies
+    if a is None:
+        return (
+            "No other jurisdiction's list is in the store, or the listings have not been"
+            " matched into persons (magnitsky match derive)."
+        )
+    t = tables
+    shown = [
+        f"### {t[name].title}\n\n{table(t[name], caption=False)}"
+        for name in charts
+        if name != "allies_combinations"
+    ]
+    combos = Table(
+        "allies_combinations",
+        "Persons per combination of jurisdictions (the overlap chart)",
+        [{"combination": r["combination"], "persons": r["persons"]} for r in a.combinations],
+        ["combination", "persons"],
+    )
+    parts = [
+        "\n".join(f"- {_md(line)}" for line in a.summary),
+        table(combos),
+        *shown,
+        table(view(t["allies_coverage"], allies.coverage_view)),
+        table(view(t["allies_overlaps"], allies.overlap_view)),
+        table(view(t["allies_lags"], allies.lags_view)),
+        "### The year",
+        table(view(t["allies_year"], allies.year_view)),
+        table(view(t["allies_joint"], allies.joint_view)),
+        "### The largest gaps",
+        table(allies.head(view(t["allies_longest_lags"], allies.longest_view))),
+        table(allies.head(view(t["allies_gaps"], allies.gap_view(a.jurisdiction)))),
+        "Every person and jurisdiction behind these numbers:"
+        " [allies_persons.csv](allies_persons.csv).",
+        "### What these numbers can and cannot say",
+        "\n\n".join(_md(n) for n in allies.notes(a)),
+    ]
+    return "\n\n".join(parts)
+
+
+def document(
+    annual: Annual,
+    tables: dict[str, Table],
+    charts: list[str],
+    allied: list[str] | None = None,
+) -> str:
     start, end = annual.window
     t = tables
     grid = themes_pivot(t["themes_by_year"].rows)
@@ -95,6 +141,8 @@ def document(annual: Annual, tables: dict[str, Table], charts: list[str]) -> str
         table(view(t["coverage"], coverage_view)),
         "## Precedents",
         table(view(t["precedents"], precedent_view)),
+        "## Allies: the same persons sanctioned by other jurisdictions",
+        allies_section(annual, t, allied or []),
         "## Methodology and data quality",
         methodology.markdown(annual),
         table(t["quality"]),

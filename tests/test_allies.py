@@ -1,0 +1,130 @@
+"""The report's allies section: who sanctioned the same persons, who was first as far
+as the dates tell, how long the others took, the year's joint actions and the gaps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from magnitsky import multilateral as multi
+from magnitsky.analysis.allies import allies, bucket
+from magnitsky.analysis.windows import window
+from magnitsky.store import open_store
+from tests.allies_fixtures import REYES, allies_store, make_allies
+
+
+def by_name(rows: list[dict[str, object]], key: str = "name") -> dict[object, dict[str, object]]:
+    return {r[key]: r for r in rows}
+
+
+def test_who_was_first_only_where_the_dates_tell() -> None:
+    with allies_store() as store:
+        found = {p.name: p for p in multi.persons(store)}
+    zhu, wang, oleg = found["ZHU Hailun"], found["JUNZHENG WANG"], found["Oleg F SILCHENKO"]
+    assert {x.jurisdiction: zhu.order(x) for x in zhu.listings} == {
+        "US": "first", "EU": "followed", "GB": "followed"}
+    assert {wang.order(x) for x in wang.listings} == {"together"}
+    # a US baseline (on or before 26 Jan 2018) against Canada's 3 Nov 2017: open
+    assert {x.jurisdiction: oleg.order(x) for x in oleg.listings} == {
+        "CA": "unknown", "US": "unknown", "GB": "followed"}
+
+
+def test_combinations_count_each_person_once_under_the_exact_set_of_jurisdictions() -> None:
+    a = make_allies()
+    combos = {r["combination"]: r for r in a.combinations}
+    assert combos["EU + GB + US"]["names"] == ["ZHU Hailun"]
+    assert combos["CA + GB + US"]["persons"] == 1
+    assert combos["GB"]["names"] == ["Nikolai PETROV"]
+    assert sum(r["persons"] for r in a.combinations) == a.persons == 8
+    assert a.multilateral == 4
+
+
+def test_lags_count_only_certain_followers_and_say_what_is_open() -> None:
+    lags = by_name(make_allies().lags, "jurisdiction")
+    gb = lags["GB"]
+    # Zhu: 67 days after the US; Silchenko: 976 days after Canada's 2017 listing;
+    # Salameh: 6 days after Canada
+    assert (gb["followed"], gb["together"], gb["median_days"], gb["longest_days"]) == (
+        3, 1, 67, 976)
+    assert (gb["within a week"], gb["1 to 6 months"], gb["over a year"]) == (1, 1, 1)
+    assert gb["before_own_regime"] == 1  # Silchenko: before the UK's program began
+    assert gb["bucket_uncertain"] == 1  # Zhu: 67–284 days, a bucket the bracket leaves open
+    assert (lags["US"]["first"], lags["US"]["together"], lags["US"]["order_unknown"]) == (1, 1, 1)
+    assert (lags["CA"]["first"], lags["CA"]["order_unknown"]) == (1, 1)
+    assert lags["CA"]["median_days"] is None
+
+
+def test_the_lag_buckets() -> None:
+    assert [bucket(d) for d in (0, 7, 8, 31, 32, 183, 366, 367)] == [
+        "within a week", "within a week", "8 days to a month", "8 days to a month",
+        "1 to 6 months", "1 to 6 months", "6 months to a year", "over a year"]
+
+
+def test_the_year_holds_its_listings_and_joint_actions() -> None:
+    a = make_allies(2021)
+    listed = {(r["name"], r["jurisdiction"]): r for r in a.year_listings}
+    assert listed[("ZHU Hailun", "US")]["in_the_year"] == "maybe"  # Jun 2020 – Jan 2021
+    assert listed[("ZHU Hailun", "EU")]["in_the_year"] == "certain"
+    assert ("Oleg F SILCHENKO", "GB") not in listed  # 2020
+    assert sorted(r["combination"] for r in a.joint) == ["EU + GB", "GB + US"]
+    assert make_allies(2022).joint == []
+    assert [r["name"] for r in make_allies(2023).joint] == ["Riad SALAMEH"]
+
+
+def test_gaps_are_persons_the_jurisdiction_has_not_sanctioned_by_its_last_list() -> None:
+    gaps = make_allies().not_by_jurisdiction
+    names = [r["name"] for r in gaps]
+    # Kim Chol: Australia, July 2024, after the US's last list (May 2024): not known
+    assert "KIM Chol" not in names
+    # never sanctioned by the US first (by two jurisdictions first); Petrov is, under a
+    # country regime
+    assert names == ["Riad SALAMEH", REYES, "Nikolai PETROV"]
+    assert gaps[2]["other_program"] == "US-RUSSIA-EO14024 2022-03-01"
+    assert gaps[1]["days_waiting"] == 2373  # 3 Nov 2017 to 3 May 2024
+
+
+def test_the_longest_lags_first() -> None:
+    rows = make_allies().longest_lags
+    assert [(r["name"], r["jurisdiction"], r["lag_days"]) for r in rows][:1] == [
+        ("Oleg F SILCHENKO", "GB", 976)]
+    assert all(r["order"] == "followed" for r in rows)
+
+
+def test_the_summary_states_the_numbers_of_the_tables() -> None:
+    a = make_allies()
+    text = " ".join(a.summary)
+    assert "5 jurisdictions sanctioned 8 persons" in text
+    assert "Of the 4 persons US sanctioned, 3 (75%)" in text
+    assert "certainly first on 1, first the same day as another on 1, followed another on 0" in text
+    assert "on 1 the dates leave the order open" in text
+    assert "3 persons sanctioned by another jurisdiction had not been sanctioned by US" in text
+    assert "2 of them not under any program of US either, 1 of those sanctioned by two" in text
+
+
+def test_no_section_without_other_jurisdictions() -> None:
+    with open_store(None) as store:
+        assert allies(store, "US-GLOMAG", window(2023)) is None
+
+
+# --- the real lists ----------------------------------------------------------------------
+
+
+def test_the_real_lists(built_store: Path) -> None:
+    with open_store(built_store, read_only=True) as store:
+        a = allies(store, "US-GLOMAG", window(2023))
+        found = multi.persons(store)
+    assert a is not None
+    assert {r["jurisdiction"] for r in a.coverage} == {"US", "GB", "EU", "CA", "AU"}
+    assert sum(r["persons"] for r in a.combinations) == a.persons == len(found)
+    assert a.multilateral == len(multi.multilateral(found)) >= 100
+    lags = by_name(a.lags, "jurisdiction")
+    # the US Magnitsky Act listings of 2013–2017 are a baseline on the 2018 snapshot:
+    # against Canada's 2017 listings of the same officials the order is open
+    assert lags["US"]["order_unknown"] >= 40
+    for r in a.lags:
+        assert r["first"] + r["together"] + r["followed"] + r["order_unknown"] == r["persons"]
+    # the UK's Magnitsky-Russia listings of July 2020 followed Canada's of 2017
+    assert lags["GB"]["after"]["CA"] >= 40 and lags["GB"]["before_own_regime"] >= 40
+    joint = {r["name"] for r in a.joint}
+    assert "Riad SALAMEH" in joint  # Canada 4 Aug, the UK 10 Aug 2023
+    us_last = next(r["as_of"] for r in a.coverage if r["jurisdiction"] == "US")
+    assert all(r["first_listed"] <= us_last for r in a.not_by_jurisdiction)
