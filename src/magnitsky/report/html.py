@@ -130,12 +130,13 @@ def findings(annual: Annual, groups: list[trace.Group]) -> str:
     return f'<ol class="findings">{"".join(items)}</ol>' if items else "<p>No findings.</p>"
 
 
-def figure(chart: Chart, behind: str = '<a href="#behind">below</a>') -> str:
+def figure(
+    chart: Chart, behind: str = 'the designations behind them: <a href="#behind">below</a>'
+) -> str:
     return (
         f'<figure id="figure-{chart.name}">{chart.svg}<figcaption><strong>'
         f"{escape(chart.title)}.</strong> {escape(chart.description)} The numbers:"
-        f' <a href="{chart.name}.csv">{chart.name}.csv</a>; the designations behind them:'
-        f" {behind}.</figcaption></figure>"
+        f' <a href="{chart.name}.csv">{chart.name}.csv</a>; {behind}.</figcaption></figure>'
     )
 
 
@@ -204,7 +205,10 @@ def allies_section(annual: Annual, charts: list[Chart], tables: dict[str, Table]
             '<p class="note">No other jurisdiction\'s list is in the store, or the listings'
             " have not been matched into persons (magnitsky match derive).</p>"
         )
-    behind = '<a href="allies_persons.csv">allies_persons.csv</a> and the lists below'
+    behind = (
+        'the persons behind them: <a href="allies_persons.csv">allies_persons.csv</a> and'
+        ' <a href="#allies-persons">the lists below</a>'
+    )
     t = tables
     combos = "".join(
         f"<details><summary>{escape(r['combination'])} ({r['persons']})</summary>"
@@ -226,7 +230,7 @@ def allies_section(annual: Annual, charts: list[Chart], tables: dict[str, Table]
         + "<h3>The largest gaps</h3>"
         + table(allies.head(view(t["allies_longest_lags"], allies.longest_view)))
         + table(allies.head(view(t["allies_gaps"], allies.gap_view(a.jurisdiction))))
-        + "<h3>The persons of each combination</h3>"
+        + '<h3 id="allies-persons">The persons of each combination</h3>'
         + f'<div class="combinations">{combos}</div>'
         + "<h3>What these numbers can and cannot say</h3>"
         + "".join(f'<p class="note">{text(n)}</p>' for n in allies.notes(a))
