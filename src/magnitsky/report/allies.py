@@ -15,7 +15,18 @@ from matplotlib.ticker import MaxNLocator
 
 from magnitsky import multilateral as multi
 from magnitsky.analysis.allies import GAPS_SHOWN, LAG_BUCKETS
-from magnitsky.report.svg import BAR, GREY, SKY, STYLE, Chart, chart, figure, hatched, light
+from magnitsky.report.svg import (
+    BAR,
+    GREY,
+    SKY,
+    STYLE,
+    Chart,
+    bar_label,
+    chart,
+    figure,
+    hatched,
+    light,
+)
 from magnitsky.report.tables import Row, Table, cell, columns_of, span
 
 if TYPE_CHECKING:
@@ -357,14 +368,7 @@ def lags_chart(a: Allies) -> Chart | None:
         left = [lo + v for lo, v in zip(left, values, strict=True)]
     for y, (r, total) in enumerate(zip(ordered, left, strict=True)):
         median = "" if r["median_days"] is None else f" · median lag {r['median_days']:g} d"
-        ax.annotate(
-            f"{total}{median}",
-            (total, y),
-            xytext=(3, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8,
-        )
+        bar_label(ax, f"{total}{median}", total, y)
     ax.set_xlabel("persons also sanctioned by another jurisdiction")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.margins(x=0.2)

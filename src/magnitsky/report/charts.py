@@ -11,7 +11,17 @@ import matplotlib as mpl
 from matplotlib.ticker import MaxNLocator
 
 from magnitsky.report import trace
-from magnitsky.report.svg import BAR, GREY, STYLE, Chart, chart, figure, hatched, light
+from magnitsky.report.svg import (
+    BAR,
+    GREY,
+    STYLE,
+    Chart,
+    bar_label,
+    chart,
+    figure,
+    hatched,
+    light,
+)
 from magnitsky.report.tables import span
 from magnitsky.report.timeline import timeline_chart
 
@@ -140,14 +150,7 @@ def category_chart(
         if link:
             bar.set_url(f"#{link}")
     for y, (lo, hi) in enumerate(zip(lows, highs, strict=True)):
-        ax.annotate(
-            span(lo, hi),
-            (hi, y),
-            xytext=(2, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8,
-        )
+        bar_label(ax, span(lo, hi), hi, y)
     ax.set_xlabel("designations")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.margins(x=0.08)

@@ -84,6 +84,11 @@ def hatched(colour: str) -> dict[str, Any]:
     return {"color": light(colour), "edgecolor": colour, "hatch": "///", "linewidth": 0}
 
 
+def bar_label(ax: Axes, text: str, x: float, y: float) -> None:
+    """A small label just right of the end of a horizontal bar."""
+    ax.annotate(text, (x, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+
+
 def day(d: date) -> float:
     """A date as Matplotlib's date number: days since the epoch."""
     return float((d - EPOCH).days)
