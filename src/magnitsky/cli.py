@@ -23,48 +23,6 @@ from magnitsky.output import FORMATS, render
 from magnitsky.stats import parse_year_end, with_average, yearly
 from magnitsky.store import Store, StoreError, open_store
 
-ANALYSIS_COLUMNS = (
-    *queries.DESIGNATION_COLUMNS,
-    "basis",
-    "basis_evidence",
-    "basis_source",
-    "roles",
-    "country_codes",
-    "themes",
-    "victim_groups",
-    "evidence_url",
-)
-YEARLY_TABLE = (
-    "year",
-    "persons",
-    "individuals",
-    "entities",
-    "direct",
-    "ties",
-    "unknown",
-    "vessels",
-    "aircraft",
-    "delisted",
-    "exact",
-    "avg_persons",
-    "change_persons_pct",
-    "avg_not_ties",
-    "change_not_ties_pct",
-)
-PRECEDENT_COLUMNS = (
-    "kind",
-    "value",
-    "name",
-    "source_id",
-    "date_quality",
-    "not_before",
-    "not_after",
-    "certain",
-    "rivals",
-    "joint",
-    "evidence",
-)
-
 year_end_option = click.option(
     "--year-end",
     default="12-31",
@@ -321,7 +279,7 @@ def designations_command(
         and (theme is None or theme in r["themes"])
         and (victim_group is None or victim_group in r["victim_groups"])
     ]
-    _emit(rows, fmt, ANALYSIS_COLUMNS)
+    _emit(rows, fmt, queries.ANALYSIS_COLUMNS)
 
 
 def _country_code(text: str) -> str:
@@ -467,7 +425,7 @@ def stats_yearly(obj: Context, program: str, year_end: str, average_years: int, 
         raise click.ClickException(f"no designations under program {program!r}")
     table = with_average(rows, yearly(rows, end), end, average_years)
     if fmt == "table":
-        _emit(joined_ranges(table), fmt, YEARLY_TABLE)
+        _emit(joined_ranges(table), fmt, queries.YEARLY_TABLE)
     else:
         _emit(table, fmt)
 
@@ -485,7 +443,7 @@ def precedents_command(obj: Context, program: str, kind: str | None, fmt: str) -
         rows = load_designations(store, program)
     if not rows:
         raise click.ClickException(f"no designations under program {program!r}")
-    _emit(firsts(rows, [kind] if kind else None), fmt, PRECEDENT_COLUMNS)
+    _emit(firsts(rows, [kind] if kind else None), fmt, queries.PRECEDENT_COLUMNS)
 
 
 @cli.command("report")

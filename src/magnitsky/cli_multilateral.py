@@ -21,7 +21,6 @@ from magnitsky.output import FORMATS, render
 from magnitsky.store import Store
 
 REVIEW_COLUMNS = ("a", "a_name", "b", "b_name", "score", "status", "why", "evidence")
-VIEWS = ("persons", "counts", "overlaps", "joint", "unilateral")
 
 
 class HasStore(Protocol):
@@ -209,7 +208,7 @@ def persons_command(obj: HasStore, program_keys: str | None, fmt: str) -> None:
 )
 @click.option(
     "--view",
-    type=click.Choice(VIEWS),
+    type=click.Choice(multi.VIEWS),
     default="persons",
     show_default=True,
     help="persons: each multilateral person and jurisdiction with its date and lag; counts:"
@@ -244,16 +243,8 @@ def multilateral_command(
             schemas or multi.PERSON_SCHEMAS,
             allies_any_program,
         )
-    if view == "persons":
-        _emit(multi.rows(multi.multilateral(found)), fmt, multi.MULTILATERAL_COLUMNS)
-    elif view == "counts":
-        _emit(multi.counts_per_year(found, end), fmt)
-    elif view == "overlaps":
-        _emit(multi.overlaps(found), fmt)
-    elif view == "joint":
-        _emit(multi.joint_actions(multi.multilateral(found)), fmt)
-    else:
-        _emit(multi.rows(multi.unilateral(found)), fmt, multi.MULTILATERAL_COLUMNS[:12])
+    rows, columns = multi.view(found, view, end)
+    _emit(rows, fmt, columns)
 
 
 # --- exports ----------------------------------------------------------------------------

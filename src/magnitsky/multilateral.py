@@ -368,3 +368,29 @@ def _joint(out: list[dict[str, Any]], person: Person, group: list[Listing]) -> N
             "certain": all(x.date_quality == "exact" for x in group),
         }
     )
+
+
+VIEWS = ("persons", "counts", "overlaps", "joint", "unilateral")
+"""The views of ``magnitsky multilateral --view`` (and of the web API): each
+multilateral person and jurisdiction with its date and lag; per jurisdiction and year;
+per pair of jurisdictions; listings within a week; persons of one jurisdiction only."""
+
+
+def view(
+    found: Sequence[Person], name: str, year_end: YearEnd = CALENDAR
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """One of :data:`VIEWS` over the persons found, and its columns."""
+    if name == "persons":
+        return rows(multilateral(found)), list(MULTILATERAL_COLUMNS)
+    if name == "unilateral":
+        alone = MULTILATERAL_COLUMNS[: MULTILATERAL_COLUMNS.index("first_certain")]
+        return rows(unilateral(found)), list(alone)
+    if name == "counts":
+        table = counts_per_year(found, year_end)
+    elif name == "overlaps":
+        table = overlaps(found)
+    elif name == "joint":
+        table = joint_actions(multilateral(found))
+    else:
+        raise ValueError(f"no multilateral view {name!r}: one of {', '.join(VIEWS)}")
+    return table, list(dict.fromkeys(k for r in table for k in r))

@@ -46,6 +46,48 @@ DESIGNATION_COLUMNS = (
     "title",
     "countries",
 )
+# What the analysis adds to a designation (``magnitsky designations``, the web API).
+ANALYSIS_COLUMNS = (
+    *DESIGNATION_COLUMNS,
+    "basis",
+    "basis_evidence",
+    "basis_source",
+    "roles",
+    "country_codes",
+    "themes",
+    "victim_groups",
+    "evidence_url",
+)
+YEARLY_TABLE = (
+    "year",
+    "persons",
+    "individuals",
+    "entities",
+    "direct",
+    "ties",
+    "unknown",
+    "vessels",
+    "aircraft",
+    "delisted",
+    "exact",
+    "avg_persons",
+    "change_persons_pct",
+    "avg_not_ties",
+    "change_not_ties_pct",
+)
+PRECEDENT_COLUMNS = (
+    "kind",
+    "value",
+    "name",
+    "source_id",
+    "date_quality",
+    "not_before",
+    "not_after",
+    "certain",
+    "rivals",
+    "joint",
+    "evidence",
+)
 
 
 def snapshots(store: Store) -> list[dict[str, Any]]:

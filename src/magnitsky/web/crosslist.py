@@ -4,10 +4,9 @@ and recording a person's judgement of a pair.
 
 The matching is another part of the project (``magnitsky.matching``: the tables
 ``persons``, ``match_pairs`` and ``match_judgements``; ``magnitsky.multilateral`` for
-the analysis across jurisdictions); nothing here matches anything. It is looked up
-lazily, so the server runs before it exists or has been run: each function raises
-:class:`NotBuilt`, with a message for the reader, when a module or a table is missing or
-the persons table is empty.
+the analysis across jurisdictions); nothing here matches anything. The server runs on a
+store where it has not been run: each function raises :class:`NotBuilt`, with a message
+for the reader, when a table is missing or the persons table is empty.
 
 - a judgement is recorded by ``magnitsky.matching.persons.judge(store, a, b,
   "confirmed" | "rejected")``, which also recomputes the persons;
@@ -17,32 +16,23 @@ the persons table is empty.
 
 from __future__ import annotations
 
-import importlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from types import ModuleType
 from typing import Any
 
 import duckdb
 
+from magnitsky import multilateral as multi
+from magnitsky.matching import persons as matching
 from magnitsky.store import Store
 
-MATCHING = "magnitsky.matching.persons"
-MULTILATERAL = "magnitsky.multilateral"
 VERDICTS = {"confirm": "confirmed", "reject": "rejected"}
 Key = tuple[str, str]
 
 
 class NotBuilt(Exception):
     """The cross-list matching is not there (yet): the message says what is missing."""
-
-
-def _module(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
 
 
 def _has_table(store: Store, name: str) -> bool:
@@ -54,10 +44,6 @@ def _has_table(store: Store, name: str) -> bool:
 
 def _ready(store: Store) -> None:
     """Raise NotBuilt unless the persons of the matching are in the store."""
-    if _module(MATCHING) is None:
-        raise NotBuilt(
-            f"the cross-list matching has not been built: this installation has no {MATCHING}"
-        )
     if not _has_table(store, "persons"):
         raise NotBuilt("the cross-list matching has not been built: the store has no persons table")
     if not store.scalar("SELECT count(*) FROM persons"):
@@ -136,12 +122,6 @@ def _evidence(value: Any) -> list[str]:
     return out
 
 
-VIEWS = ("persons", "counts", "overlaps", "joint", "unilateral")
-"""The views of ``magnitsky multilateral --view``: each multilateral person and
-jurisdiction with its date and lag; per jurisdiction and year; per pair of jurisdictions;
-listings within a week; persons of one jurisdiction only."""
-
-
 def multilateral(
     store: Store,
     view: str = "persons",
@@ -150,14 +130,9 @@ def multilateral(
     year_end: tuple[int, int] = (12, 31),
     with_property: bool = False,
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """One view of ``magnitsky multilateral``, computed as the command does, and its
-    columns."""
+    """One view of ``magnitsky multilateral`` (:data:`magnitsky.multilateral.VIEWS`),
+    computed as the command does, and its columns."""
     _ready(store)
-    multi = _module(MULTILATERAL)
-    if multi is None:
-        raise NotBuilt(
-            f"the multilateral analysis is not part of this installation (no {MULTILATERAL})"
-        )
     schemas = (*multi.PERSON_SCHEMAS, "Vessel", "Airplane") if with_property else None
     found = multi.persons(
         store,
@@ -165,28 +140,12 @@ def multilateral(
         schemas or multi.PERSON_SCHEMAS,
         allies_any_program,
     )
-    if view == "persons":
-        return multi.rows(multi.multilateral(found)), list(multi.MULTILATERAL_COLUMNS)
-    if view == "unilateral":
-        return multi.rows(multi.unilateral(found)), list(multi.MULTILATERAL_COLUMNS[:12])
-    if view == "counts":
-        rows = multi.counts_per_year(found, year_end)
-    elif view == "overlaps":
-        rows = multi.overlaps(found)
-    else:
-        rows = multi.joint_actions(multi.multilateral(found))
-    return rows, _columns(rows)
-
-
-def _columns(rows: list[dict[str, Any]]) -> list[str]:
-    return list(dict.fromkeys(k for r in rows for k in r))
+    return multi.view(found, view, year_end)
 
 
 def judge(store: Store, a: Key, b: Key, verdict: str) -> None:
     """Record ``confirm`` or ``reject`` of the pair (a, b) through the matching."""
     _ready(store)
-    module = _module(MATCHING)
-    hook: Callable[..., Any] | None = getattr(module, "judge", None) if module else None
-    if not callable(hook) or not _has_table(store, "match_judgements"):
-        raise NotBuilt("judging matches is not available: the matching keeps no judgements")
-    hook(store, a, b, VERDICTS[verdict])
+    if not _has_table(store, "match_judgements"):
+        raise NotBuilt("judging matches is not available: the store keeps no judgements")
+    matching.judge(store, a, b, VERDICTS[verdict])

@@ -1,10 +1,10 @@
-"""The field names of every table the web serves: the CLI's, taken from it so that the
+"""The field names of every table the web serves: the CLI's (queries.py), so that the
 pages, the API and the downloads never drift from ``magnitsky … --format json``."""
 
 from __future__ import annotations
 
 from magnitsky import queries
-from magnitsky.cli import ANALYSIS_COLUMNS, PRECEDENT_COLUMNS, YEARLY_TABLE
+from magnitsky.queries import ANALYSIS_COLUMNS, PRECEDENT_COLUMNS, YEARLY_TABLE
 
 DESIGNATIONS = (*ANALYSIS_COLUMNS, "source")
 """``magnitsky designations``'s columns, then the list the entry is on (its person page

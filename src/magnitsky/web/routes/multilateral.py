@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
+from magnitsky import multilateral as multi
 from magnitsky.web import crosslist, params, responses
 from magnitsky.web.catalogue import Catalogue
 from magnitsky.web.crosslist import NotBuilt
@@ -103,7 +104,7 @@ def _programs(known: tuple[str, ...]) -> params.Reader:
 def spec(cat: Catalogue) -> dict[str, params.Reader]:
     """``magnitsky multilateral``'s options."""
     return {
-        "view": params.choice(crosslist.VIEWS),
+        "view": params.choice(multi.VIEWS),
         "programs": _programs(cat.programs()),
         "allies_any_program": params.boolean,
         "year_end": params.year_end,
