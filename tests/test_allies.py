@@ -53,6 +53,17 @@ def test_lags_count_only_certain_followers_and_say_what_is_open() -> None:
     assert lags["CA"]["median_days"] is None
 
 
+def test_counts_per_year_by_basis_where_the_program_tells() -> None:
+    counts = {(r["jurisdiction"], r["year"]): r for r in make_allies().counts}
+    gb = counts[("GB", 2021)]  # Zhu and Wang under the UK's human-rights regime
+    assert (gb["persons"], gb["human_rights"], gb["corruption"]) == (2, 2, 0)
+    assert counts[("GB", 2023)]["corruption"] == 1  # Salameh, GB-AC
+    ca = counts[("CA", 2017)]  # the Canadian regulations cover both: not told
+    assert (ca["persons"], ca["basis_unknown"]) == (2, 2)
+    for r in counts.values():
+        assert sum(r[k] for k in multi.BASIS_COUNTS) == r["persons"]
+
+
 def test_the_lag_buckets() -> None:
     assert [bucket(d) for d in (0, 7, 8, 31, 32, 183, 366, 367)] == [
         "within a week", "within a week", "8 days to a month", "8 days to a month",
@@ -96,6 +107,8 @@ def test_the_summary_states_the_numbers_of_the_tables() -> None:
     assert "Of the 4 persons US sanctioned, 3 (75%)" in text
     assert "certainly first on 1, first the same day as another on 1, followed another on 0" in text
     assert "on 1 the dates leave the order open" in text
+    assert "In 2021: EU sanctioned 1 person (1 for human-rights abuse" in text
+    assert "GB sanctioned 2 persons (2 for human-rights abuse, 0 for corruption" in text
     assert "3 persons sanctioned by another jurisdiction had not been sanctioned by US" in text
     assert "2 of them not under any program of US either, 1 of those sanctioned by two" in text
 
@@ -124,6 +137,10 @@ def test_the_real_lists(built_store: Path) -> None:
         assert r["first"] + r["together"] + r["followed"] + r["order_unknown"] == r["persons"]
     # the UK's Magnitsky-Russia listings of July 2020 followed Canada's of 2017
     assert lags["GB"]["after"]["CA"] >= 40 and lags["GB"]["before_own_regime"] >= 40
+    eu = [r for r in a.counts if r["jurisdiction"] == "EU"]
+    assert eu and all(r["human_rights"] == r["persons"] for r in eu)  # EU-HR tells
+    for r in a.counts:
+        assert sum(r[k] for k in multi.BASIS_COUNTS) == r["persons"]
     joint = {r["name"] for r in a.joint}
     assert "Riad SALAMEH" in joint  # Canada 4 Aug, the UK 10 Aug 2023
     us_last = next(r["as_of"] for r in a.coverage if r["jurisdiction"] == "US")

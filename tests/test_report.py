@@ -241,11 +241,15 @@ def test_the_allies_section_states_its_findings_with_charts_and_tables(report: P
         assert escape(line) in part
     for chart in ("allies_combinations", "allies_lags", "allies_counts"):
         assert f'data-chart="{chart}"' in part
-    for name in ("allies_coverage", "allies_overlaps", "allies_lags", "allies_year",
+    for name in ("allies_coverage", "allies_overlaps", "allies_lags", "allies_year_counts",
+                 "allies_year",
                  "allies_joint", "allies_longest_lags", "allies_gaps"):
         assert f'<table id="table-{name}">' in part, name
     # the year's joint action, and the gap first in line: escaped
     assert "Riad SALAMEH" in html_table(part, "allies_joint")
+    year = read_csv(report / "allies_year_counts.csv")  # 2023: Salameh by Canada and the UK
+    assert [(r["jurisdiction"], r["persons"], r["corruption"], r["basis_unknown"])
+            for r in year] == [("CA", "1", "0", "1"), ("GB", "1", "1", "0")]
     gaps = html_table(part, "allies_gaps")
     assert gaps.index("Riad SALAMEH") < gaps.index("Luis &lt;i&gt;") < gaps.index("PETROV")
     assert "US-RUSSIA-EO14024 2022-03-01" in gaps

@@ -237,13 +237,10 @@ def multilateral_command(
     schemas = (*multi.PERSON_SCHEMAS, "Vessel", "Airplane") if with_property else None
     with obj.store(read_only=True) as store:
         _needs_persons(store)
-        found = multi.persons(
-            store,
-            _programs(program_keys),
-            schemas or multi.PERSON_SCHEMAS,
-            allies_any_program,
-        )
-    rows, columns = multi.view(found, view, end)
+        programs = _programs(program_keys)
+        found = multi.persons(store, programs, schemas or multi.PERSON_SCHEMAS, allies_any_program)
+        basis = multi.bases(store, programs) if view == "counts" else None
+    rows, columns = multi.view(found, view, end, basis)
     _emit(rows, fmt, columns)
 
 

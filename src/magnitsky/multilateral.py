@@ -17,7 +17,7 @@ out unless asked for (``schemas``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
@@ -260,23 +260,50 @@ def rows(found: Iterable[Person]) -> list[dict[str, Any]]:
     return out
 
 
-def counts_per_year(found: Iterable[Person], year_end: YearEnd = CALENDAR) -> list[dict[str, Any]]:
+def bases(
+    store: Store, programs: Sequence[str] = MAGNITSKY_PROGRAMS
+) -> dict[tuple[str, str, str], str]:
+    """The basis of each designation under the programs, as the analysis judges it
+    (:mod:`magnitsky.analysis.basis`: a thematic program states it, a list's remarks or an
+    official text read may show it): ``(source, source_id, program) -> basis``, the
+    basis of the first listing period."""
+    from magnitsky.analysis.designations import enrich
+    from magnitsky.analysis.texts import OfficialTexts
+
+    rows = store.dicts(
+        "SELECT * FROM designations WHERE program IN (SELECT UNNEST(?))"
+        " ORDER BY listed_not_after, program, name",
+        [list(programs)],
+    )
+    out: dict[tuple[str, str, str], str] = {}
+    for row in enrich(store, rows, OfficialTexts.of(store)):
+        out.setdefault((row["source"], row["source_id"], row["program"]), row["basis"])
+    return out
+
+
+BASIS_COUNTS = ("human_rights", "corruption", "ties", "basis_unknown")
+"""What ``counts_per_year`` adds with the bases: the persons by basis, where the source
+tells (a thematic program, the list's remarks, an official text read)."""
+
+
+def counts_per_year(
+    found: Iterable[Person],
+    year_end: YearEnd = CALENDAR,
+    basis: Mapping[tuple[str, str, str], str] | None = None,
+) -> list[dict[str, Any]]:
     """Per jurisdiction and year: the persons it sanctioned (by the date of its first
     listing of them), how many of those are multilateral, and of those, how many it
     sanctioned first (alone or the same day as others), how many it followed another
     jurisdiction on, and for how many the dates leave the order open
     (:meth:`Person.order`). ``uncertain_year``: of the persons, those whose date is a
-    bracket across the year's boundary."""
-    counts: dict[tuple[str, int], dict[str, int]] = defaultdict(
-        lambda: {
-            "persons": 0,
-            "multilateral": 0,
-            "first": 0,
-            "followed": 0,
-            "order_unknown": 0,
-            "uncertain_year": 0,
-        }
+    bracket across the year's boundary. With ``basis`` (:func:`bases`), the persons by
+    basis too (:data:`BASIS_COUNTS`)."""
+    zero = dict.fromkeys(
+        ("persons", "multilateral", "first", "followed", "order_unknown", "uncertain_year"), 0
     )
+    if basis is not None:
+        zero |= dict.fromkeys(BASIS_COUNTS, 0)
+    counts: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: dict(zero))
     for person in found:
         for listing in person.listings:
             year = year_of(listing.listed_on, year_end)
@@ -290,6 +317,9 @@ def counts_per_year(found: Iterable[Person], year_end: YearEnd = CALENDAR) -> li
             low = listing.not_before
             if low is None or year_of(low, year_end) != year_of(listing.not_after, year_end):
                 row["uncertain_year"] += 1
+            if basis is not None:
+                told = basis.get((listing.source, listing.source_id, listing.program))
+                row[told if told in BASIS_COUNTS else "basis_unknown"] += 1
     return [{"jurisdiction": j, "year": y, **counted} for (j, y), counted in sorted(counts.items())]
 
 
@@ -377,16 +407,20 @@ per pair of jurisdictions; listings within a week; persons of one jurisdiction o
 
 
 def view(
-    found: Sequence[Person], name: str, year_end: YearEnd = CALENDAR
+    found: Sequence[Person],
+    name: str,
+    year_end: YearEnd = CALENDAR,
+    basis: Mapping[tuple[str, str, str], str] | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """One of :data:`VIEWS` over the persons found, and its columns."""
+    """One of :data:`VIEWS` over the persons found, and its columns (``basis``: the
+    counts by basis too, :func:`bases`)."""
     if name == "persons":
         return rows(multilateral(found)), list(MULTILATERAL_COLUMNS)
     if name == "unilateral":
         alone = MULTILATERAL_COLUMNS[: MULTILATERAL_COLUMNS.index("first_certain")]
         return rows(unilateral(found)), list(alone)
     if name == "counts":
-        table = counts_per_year(found, year_end)
+        table = counts_per_year(found, year_end, basis)
     elif name == "overlaps":
         table = overlaps(found)
     elif name == "joint":

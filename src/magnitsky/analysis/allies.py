@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from magnitsky import multilateral as multi
-from magnitsky.analysis.windows import CALENDAR, YearEnd
+from magnitsky.analysis.windows import CALENDAR, YearEnd, year_of
 from magnitsky.programs import first_listing
 from magnitsky.programs import programs as all_programs
 from magnitsky.store import Store
@@ -45,12 +45,14 @@ class Allies:
     jurisdiction: str
     """The report program's jurisdiction: the gaps are the persons it has not sanctioned."""
     programs: tuple[str, ...]
+    year: int
     window: tuple[date, date]
     persons: int
     multilateral: int
     coverage: list[dict[str, Any]]
     """Per jurisdiction: its lists' dates, programs and persons; the data the section uses."""
     counts: list[dict[str, Any]]
+    """Per jurisdiction and year: persons, by basis, multilateral, first or followed."""
     overlaps: list[dict[str, Any]]
     combinations: list[dict[str, Any]]
     lags: list[dict[str, Any]]
@@ -85,11 +87,12 @@ def allies(
     result = Allies(
         jurisdiction=jurisdiction,
         programs=tuple(programs),
+        year=year_of(window[1], year_end),
         window=window,
         persons=len(found),
         multilateral=len(shared),
         coverage=coverage(store, found, programs),
-        counts=multi.counts_per_year(found, year_end),
+        counts=multi.counts_per_year(found, year_end, multi.bases(store, programs)),
         overlaps=multi.overlaps(found),
         combinations=combinations(found),
         lags=lags(shared),
@@ -378,6 +381,10 @@ def _possible(store: Store, programs: Sequence[str]) -> int:
     )
 
 
+def _persons(n: int) -> str:
+    return f"{n} person" if n == 1 else f"{n} persons"
+
+
 def summary(result: Allies, found: Sequence[multi.Person]) -> list[str]:
     """The section's findings in words, each a number the tables below show."""
     j = result.jurisdiction
@@ -402,6 +409,18 @@ def summary(result: Allies, found: Sequence[multi.Person]) -> list[str]:
         out.append(
             f"When {j} followed another jurisdiction, it took a median of"
             f" {own['median_days']:g} days; the longest, {own['longest_days']} days."
+        )
+    year = [r for r in result.counts if r["year"] == result.year]
+    if year:
+        out.append(
+            f"In {result.year}: "
+            + "; ".join(
+                f"{r['jurisdiction']} sanctioned {_persons(r['persons'])}"
+                f" ({r['human_rights']} for human-rights abuse, {r['corruption']} for"
+                f" corruption, {r['ties']} for ties, {r['basis_unknown']} not told)"
+                for r in year
+            )
+            + "."
         )
     in_year = {r["person_id"] for r in result.year_listings}
     joint = {r["person_id"] for r in result.joint}

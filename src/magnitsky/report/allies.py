@@ -88,6 +88,13 @@ def tables(a: Allies) -> dict[str, Table]:
             a.counts,
         ),
         _table(
+            "allies_year_counts",
+            f"Persons each jurisdiction sanctioned in {a.year} under its Magnitsky-style"
+            " programs, by basis where the source tells, and how many of them another"
+            " jurisdiction sanctioned too",
+            [r for r in a.counts if r["year"] == a.year],
+        ),
+        _table(
             "allies_year",
             "The year's listings of persons sanctioned by two or more jurisdictions",
             a.year_listings,
@@ -189,6 +196,22 @@ def lags_view(r: Row) -> Row:
         "bucket open (brackets)": r["bucket_uncertain"],
         "first listed before its own program existed": r["before_own_regime"],
         "followed whom": r["after"],
+    }
+
+
+def year_counts_view(r: Row) -> Row:
+    return {
+        "jurisdiction": r["jurisdiction"],
+        "persons": r["persons"],
+        "human-rights abuse": r.get("human_rights"),
+        "corruption": r.get("corruption"),
+        "solely ties": r.get("ties"),
+        "basis not told": r.get("basis_unknown"),
+        "also sanctioned by another": r["multilateral"],
+        "first": r["first"],
+        "followed": r["followed"],
+        "order open": r["order_unknown"],
+        "date a bracket across the year's end": r["uncertain_year"],
     }
 
 

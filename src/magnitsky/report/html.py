@@ -225,6 +225,7 @@ def allies_section(annual: Annual, charts: list[Chart], tables: dict[str, Table]
         + table(view(t["allies_overlaps"], allies.overlap_view))
         + table(view(t["allies_lags"], allies.lags_view))
         + "<h3>The year</h3>"
+        + table(view(t["allies_year_counts"], allies.year_counts_view))
         + table(view(t["allies_year"], allies.year_view))
         + table(view(t["allies_joint"], allies.joint_view))
         + "<h3>The largest gaps</h3>"

@@ -97,6 +97,7 @@ def allies_section(annual: Annual, tables: dict[str, Table], charts: list[str]) 
         table(view(t["allies_overlaps"], allies.overlap_view)),
         table(view(t["allies_lags"], allies.lags_view)),
         "### The year",
+        table(view(t["allies_year_counts"], allies.year_counts_view)),
         table(view(t["allies_year"], allies.year_view)),
         table(view(t["allies_joint"], allies.joint_view)),
         "### The largest gaps",

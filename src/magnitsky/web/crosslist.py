@@ -140,7 +140,8 @@ def multilateral(
         schemas or multi.PERSON_SCHEMAS,
         allies_any_program,
     )
-    return multi.view(found, view, year_end)
+    basis = multi.bases(store, programs or multi.MAGNITSKY_PROGRAMS) if view == "counts" else None
+    return multi.view(found, view, year_end, basis)
 
 
 def judge(store: Store, a: Key, b: Key, verdict: str) -> None:
