@@ -199,6 +199,8 @@ def test_before_the_matching_is_built_persons_and_multilateral_say_so(server: st
         answer = fetch(server + path)
         assert answer.status == 404, path
         assert "the cross-list matching has not been" in answer.json()["error"]
+    chart = fetch(server + "/charts/multilateral.svg")
+    assert chart.status == 404 and "the cross-list matching has not been" in chart.text
     page = fetch(server + "/multilateral")
     assert page.status == 200 and "the cross-list matching has not been" in page.text
 
@@ -458,7 +460,9 @@ def test_once_the_matching_is_built_persons_matches_and_judgements_work(
     db = copy_store(built_store, tmp_path)
     with_one_match(db)
     bearer = {"Authorization": f"Bearer {TOKEN}"}
-    expected = {view: multilateral_cli(db, view) for view in ("persons", "overlaps")}
+    expected = {
+        view: multilateral_cli(db, view) for view in ("persons", "overlaps", "combinations")
+    }
     with running(db, settings(token=TOKEN, warm="none")) as url:
         for view, rows in expected.items():
             assert fetch(url + f"/api/multilateral?view={view}").json() == rows, view
@@ -482,6 +486,17 @@ def test_once_the_matching_is_built_persons_matches_and_judgements_work(
         assert [(o["a"], o["b"], o["both"]) for o in overlaps] == [("GB", "US", 1)]
         page = fetch(url + "/multilateral")
         assert page.status == 200 and 'href="/persons/p-test"' in page.text
+        # the overlap chart: an image of its own, and the persons of each bar listed
+        combos = expected["combinations"]
+        assert ("GB + US", 1, ["p-test"]) in [
+            (c["combination"], c["persons"], c["person_ids"]) for c in combos]
+        assert 'id="chart-combinations" src="/charts/multilateral.svg?"' in page.text
+        table = page.text[page.text.index('<table class="data" id="combinations">'):]
+        table = table[: table.index("</table>")]
+        assert table.count("<tr><td>") == len(combos)
+        chart = fetch(url + "/charts/multilateral.svg")
+        assert chart.status == 200 and chart.headers["content-security-policy"] == SVG_POLICY
+        assert "GB (" in chart.text and "US (" in chart.text and "<script" not in chart.text
         assert fetch(url + "/download/multilateral.csv").status == 200
         for view in ("counts", "joint", "unilateral"):
             answer = fetch(url + f"/api/multilateral?view={view}&year_end=12-05&property=true")

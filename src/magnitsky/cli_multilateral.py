@@ -212,8 +212,9 @@ def persons_command(obj: HasStore, program_keys: str | None, fmt: str) -> None:
     default="persons",
     show_default=True,
     help="persons: each multilateral person and jurisdiction with its date and lag; counts:"
-    " per jurisdiction and year; overlaps: per pair of jurisdictions; joint: listings"
-    " within a week; unilateral: persons of one jurisdiction only.",
+    " per jurisdiction and year, by basis; overlaps: per pair of jurisdictions;"
+    " combinations: per exact set of jurisdictions; joint: listings within a week;"
+    " unilateral: persons of one jurisdiction only.",
 )
 @click.option("--year-end", default="12-31", show_default=True, help="Last day (MM-DD) of a year.")
 @click.option("--property", "with_property", is_flag=True, help="Vessels and aircraft too.")

@@ -16,11 +16,11 @@ out unless asked for (``schemas``).
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import combinations
 from typing import Any
 
 from rigour.names import pick_name
@@ -323,6 +323,26 @@ def counts_per_year(
     return [{"jurisdiction": j, "year": y, **counted} for (j, y), counted in sorted(counts.items())]
 
 
+def combinations(found: Iterable[Person]) -> list[dict[str, Any]]:
+    """The persons of each exact set of jurisdictions that sanctioned them (the bars of
+    an UpSet chart), most persons first; ``names`` and ``person_ids`` in the same order."""
+    groups: dict[tuple[str, ...], list[Person]] = defaultdict(list)
+    for person in sorted(found, key=lambda p: (p.name, p.person_id)):
+        groups[tuple(sorted(person.jurisdictions))].append(person)
+    rows = [
+        {
+            "combination": " + ".join(key),
+            "jurisdictions": list(key),
+            "size": len(key),
+            "persons": len(members),
+            "names": [p.name for p in members],
+            "person_ids": [p.person_id for p in members],
+        }
+        for key, members in groups.items()
+    ]
+    return sorted(rows, key=lambda r: (-r["persons"], -r["size"], r["combination"]))
+
+
 def overlaps(found: Iterable[Person]) -> list[dict[str, Any]]:
     """For every pair of jurisdictions: the persons each sanctioned, those both did,
     and what share of each that is; and who of the two acted first on the persons they
@@ -335,7 +355,7 @@ def overlaps(found: Iterable[Person]) -> list[dict[str, Any]]:
             persons_of[listing.jurisdiction].add(person.person_id)
             listed[(person.person_id, listing.jurisdiction)] = listing
     out = []
-    for a, b in combinations(sorted(persons_of), 2):
+    for a, b in itertools.combinations(sorted(persons_of), 2):
         both = persons_of[a] & persons_of[b]
         order = [before(listed[(p, a)], listed[(p, b)]) for p in both]
         out.append(
@@ -400,10 +420,11 @@ def _joint(out: list[dict[str, Any]], person: Person, group: list[Listing]) -> N
     )
 
 
-VIEWS = ("persons", "counts", "overlaps", "joint", "unilateral")
+VIEWS = ("persons", "counts", "overlaps", "combinations", "joint", "unilateral")
 """The views of ``magnitsky multilateral --view`` (and of the web API): each
 multilateral person and jurisdiction with its date and lag; per jurisdiction and year;
-per pair of jurisdictions; listings within a week; persons of one jurisdiction only."""
+per pair of jurisdictions; per exact set of jurisdictions (an UpSet chart's bars);
+listings within a week; persons of one jurisdiction only."""
 
 
 def view(
@@ -423,6 +444,8 @@ def view(
         table = counts_per_year(found, year_end, basis)
     elif name == "overlaps":
         table = overlaps(found)
+    elif name == "combinations":
+        table = combinations(found)
     elif name == "joint":
         table = joint_actions(multilateral(found))
     else:

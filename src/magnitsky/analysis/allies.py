@@ -94,7 +94,7 @@ def allies(
         coverage=coverage(store, found, programs),
         counts=multi.counts_per_year(found, year_end, multi.bases(store, programs)),
         overlaps=multi.overlaps(found),
-        combinations=combinations(found),
+        combinations=multi.combinations(found),
         lags=lags(shared),
         year_listings=year_listings(shared, window),
         joint=joint_in(shared, window),
@@ -110,26 +110,6 @@ def allies(
     )
     result.summary = summary(result, found)
     return result
-
-
-def combinations(found: Sequence[multi.Person]) -> list[dict[str, Any]]:
-    """The persons of each exact set of jurisdictions that sanctioned them (the bars of
-    an UpSet chart), most persons first."""
-    groups: dict[tuple[str, ...], list[multi.Person]] = defaultdict(list)
-    for person in found:
-        groups[tuple(sorted(person.jurisdictions))].append(person)
-    rows = [
-        {
-            "combination": " + ".join(key),
-            "jurisdictions": list(key),
-            "size": len(key),
-            "persons": len(members),
-            "names": sorted(p.name for p in members),
-            "person_ids": sorted(p.person_id for p in members),
-        }
-        for key, members in groups.items()
-    ]
-    return sorted(rows, key=lambda r: (-r["persons"], -r["size"], r["combination"]))
 
 
 @dataclass(frozen=True)

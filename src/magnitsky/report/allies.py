@@ -306,12 +306,28 @@ def charts(a: Allies) -> list[Chart]:
 
 
 def upset_chart(a: Allies) -> Chart | None:
-    """Bars: the persons of each exact combination of jurisdictions; below, the dots say
-    which jurisdictions the combination joins."""
-    combos = a.combinations[:COMBINATIONS_SHOWN]
+    """The section's overlap chart, each bar linked to its list of persons on the page."""
+    totals = {r["jurisdiction"]: r["persons"] for r in a.coverage}
+    return upset(a.combinations, totals, lambda r: f"#{anchor(r['combination'])}")
+
+
+def upset(
+    combinations: list[Row],
+    totals: dict[str, int] | None = None,
+    link: Callable[[Row], str | None] | None = None,
+) -> Chart | None:
+    """Bars: the persons of each exact combination of jurisdictions
+    (:func:`magnitsky.multilateral.combinations`); below, the dots say which
+    jurisdictions the combination joins. ``totals``: the persons per jurisdiction (by
+    default, counted from the combinations); ``link``: where a bar leads."""
+    combos = combinations[:COMBINATIONS_SHOWN]
     if not combos:
         return None
-    totals = {r["jurisdiction"]: r["persons"] for r in a.coverage}
+    if totals is None:
+        totals = {}
+        for r in combinations:
+            for j in r["jurisdictions"]:
+                totals[j] = totals.get(j, 0) + r["persons"]
     names = sorted(totals, key=lambda x: -totals[x])
     fig = mpl.figure.Figure(figsize=(8, 4.6), layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 0.3 * len(names) + 0.4])
@@ -323,7 +339,9 @@ def upset_chart(a: Allies) -> Chart | None:
         width=0.7,
     )
     for bar, r in zip(bars, combos, strict=True):
-        bar.set_url(f"#{anchor(r['combination'])}")
+        url = link(r) if link else None
+        if url:
+            bar.set_url(url)
         top.annotate(
             str(r["persons"]),
             (bar.get_x() + bar.get_width() / 2, bar.get_height()),
@@ -348,8 +366,8 @@ def upset_chart(a: Allies) -> Chart | None:
     bottom.spines[["left", "bottom"]].set_visible(False)
     bottom.tick_params(axis="y", length=0)
     more = (
-        f" (the {COMBINATIONS_SHOWN} largest of {len(a.combinations)})"
-        if len(a.combinations) > COMBINATIONS_SHOWN
+        f" (the {COMBINATIONS_SHOWN} largest of {len(combinations)})"
+        if len(combinations) > COMBINATIONS_SHOWN
         else ""
     )
     description = (

@@ -63,6 +63,7 @@ def routes() -> list[BaseRoute]:
         Route("/persons/{source}/{source_id:path}", persons.listing_page),
         Route("/persons/{person_id}", persons.person_page),
         Route("/charts/yearly.svg", overview.chart_svg),
+        Route("/charts/multilateral.svg", multilateral.chart_svg),
         Route("/download/{name}", downloads.download),
         Route("/docs", docs),
         Route("/openapi.json", openapi_json),

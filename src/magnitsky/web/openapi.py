@@ -91,7 +91,7 @@ MULTILATERAL: list[Param] = [
     (
         "view",
         "string",
-        "persons (default), counts, overlaps, joint or unilateral (CLI --view)",
+        "persons (default), counts, overlaps, combinations, joint or unilateral (CLI --view)",
     ),
     ("programs", "string", "comma-separated program keys (default: the Magnitsky-style ones)"),
     (
@@ -164,8 +164,10 @@ ENDPOINTS: list[dict[str, Any]] = [
         "summary": "Persons sanctioned by two or more jurisdictions",
         "description": "A view of `magnitsky multilateral --format json`: `persons` (each"
         " multilateral person and jurisdiction: its first designation, whether it was first,"
-        " its lag behind the first), `counts` (per jurisdiction and year), `overlaps` (per"
-        " pair of jurisdictions), `joint` (listings within a week), `unilateral`. 404 with"
+        " its lag behind the first), `counts` (per jurisdiction and year, by basis where the"
+        " source tells), `overlaps` (per pair of jurisdictions), `combinations` (the persons"
+        " of each exact set of jurisdictions: the bars of the page's UpSet chart), `joint`"
+        " (listings within a week), `unilateral`. 404 with"
         " the reason while the cross-list matching has not been built.",
         "params": MULTILATERAL,
         "example": None,

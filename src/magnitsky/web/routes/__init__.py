@@ -6,6 +6,7 @@ runs in the thread pool, so one slow request never holds up the others."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -16,6 +17,10 @@ from magnitsky.web.catalogue import Catalogue
 from magnitsky.web.config import WebSettings
 
 T = TypeVar("T")
+
+
+DRAWING = threading.Lock()
+"""Matplotlib's style is global state: one chart is drawn at a time, on every page."""
 
 
 def catalogue(request: Request) -> Catalogue:

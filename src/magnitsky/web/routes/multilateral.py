@@ -12,14 +12,17 @@ import threading
 from typing import Any
 from urllib.parse import urlencode
 
+import matplotlib as mpl
 from starlette.requests import Request
 from starlette.responses import Response
 
 from magnitsky import multilateral as multi
+from magnitsky.report import allies
+from magnitsky.report.svg import STYLE, Chart
 from magnitsky.web import crosslist, params, responses
 from magnitsky.web.catalogue import Catalogue
 from magnitsky.web.crosslist import NotBuilt
-from magnitsky.web.routes import catalogue, off_loop, settings
+from magnitsky.web.routes import DRAWING, catalogue, off_loop, settings
 
 VERDICTS = ("confirm", "reject")
 _PAIR = re.compile(r"(?P<a>[a-z]{2}-[a-z0-9-]+:.+?)/(?P<b>[a-z]{2}-[a-z0-9-]+:.+)/(?P<verdict>\w+)")
@@ -68,6 +71,39 @@ designation of the person, with its bracket where it has one.</p>
 <p class="actions"><button type="submit">Show</button></p>
 </fieldset>
 </form>
+{% set combos, _ = views["combinations"] %}
+<section aria-labelledby="combinations-h">
+<h2 id="combinations-h">Who sanctioned the same persons</h2>
+{% if chart %}
+<figure>
+<img class="chart" id="chart-combinations" src="/charts/multilateral.svg?{{ query() }}"
+     width="800" height="460" alt="{{ chart.title }}. {{ chart.description }}">
+<figcaption>{{ chart.title }}: a bar per combination of jurisdictions, the persons
+sanctioned by exactly those jurisdictions; the dots below mark them.
+<a href="/charts/multilateral.svg?{{ query() }}">The chart as SVG</a>.</figcaption>
+</figure>
+{% endif %}
+<div class="scroll" tabindex="0" role="region" aria-label="Persons per combination">
+<table class="data" id="combinations">
+<caption>Persons per combination of jurisdictions: {{ combos|length }} rows.
+<a href="/download/multilateral.csv?{{ query(view="combinations") }}">CSV</a> ·
+<a href="/api/multilateral?{{ query(view="combinations") }}">JSON</a></caption>
+<thead><tr><th scope="col">jurisdictions</th><th scope="col">persons</th>
+<th scope="col">who</th></tr></thead>
+<tbody>
+{% for r in combos %}
+<tr><td>{{ r.combination }}</td><td>{{ r.persons }}</td>
+<td><details><summary>{{ r.persons }} {{ "person" if r.persons == 1 else "persons" }}</summary>
+{% for name in r.names -%}
+<a href="/persons/{{ r.person_ids[loop.index0]|urlencode }}">{{ name }}</a>
+{%- if not loop.last %}; {% endif %}
+{%- endfor %}
+</details></td></tr>
+{% endfor %}
+</tbody>
+</table>
+</div>
+</section>
 <section aria-labelledby="overlaps-h">
 <h2 id="overlaps-h">Who sanctioned whom</h2>
 <p>For each pair of jurisdictions: the persons each sanctioned, those both did, and who
@@ -85,7 +121,7 @@ acted first on those (<em>order unknown</em> where a bracket leaves it open).</p
 {% endif %}
 {% endblock %}
 """
-SHOWN = ("overlaps", "persons", "joint")
+SHOWN = ("combinations", "overlaps", "persons", "joint")
 """The views the page shows; the API and the downloads give every view."""
 View = tuple[list[dict[str, Any]], list[str]]
 
@@ -126,6 +162,32 @@ def views(cat: Catalogue, names: tuple[str, ...], f: dict[str, Any]) -> dict[str
     }
 
 
+def chart(cat: Catalogue, f: dict[str, Any]) -> Chart | None:
+    """The overlap chart of the report's allies section (an UpSet chart) for these
+    options; drawn once."""
+    options = (f["programs"], bool(f["allies_any_program"]), bool(f["property"]))
+
+    def make() -> Chart | None:
+        rows, _ = views(cat, ("combinations",), f)["combinations"]
+        with DRAWING, mpl.rc_context(STYLE):
+            return allies.upset(rows)
+
+    found: Chart | None = cat.memo(("multilateral-chart", *options), make)
+    return found
+
+
+async def chart_svg(request: Request) -> Response:
+    """The overlap chart as an SVG image (``/charts/multilateral.svg``)."""
+    f = _read(request)
+    try:
+        drawn = await off_loop(True, chart, catalogue(request), f)
+    except NotBuilt as why:
+        raise params.BadRequest(str(why), 404) from None
+    if drawn is None:
+        raise params.BadRequest("no persons under these programs", 404)
+    return responses.svg(drawn.svg)
+
+
 def _read(request: Request) -> dict[str, Any]:
     return params.read(request.query_params, spec(catalogue(request)))
 
@@ -136,8 +198,10 @@ async def page(request: Request) -> Response:
         raise params.BadRequest("the page shows the views together: 'view' is for the API")
     missing: str | None = None
     found: dict[str, View] = {}
+    drawn: Chart | None = None
     try:
         found = await off_loop(True, views, catalogue(request), SHOWN, f)
+        drawn = await off_loop(True, chart, catalogue(request), f)
     except NotBuilt as why:
         missing = str(why)
 
@@ -151,6 +215,7 @@ async def page(request: Request) -> Response:
         "multilateral",
         missing=missing,
         views=found,
+        chart=drawn,
         f={**f, "programs": request.query_params.get("programs")},
         programs=catalogue(request).programs(),
         query=query,

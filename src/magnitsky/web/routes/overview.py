@@ -5,7 +5,6 @@ annual report's chart, drawn by the report's own code — and the latest actions
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -21,14 +20,12 @@ from magnitsky.analysis.windows import CALENDAR, YearEnd, window
 from magnitsky.report import charts
 from magnitsky.report.svg import STYLE, Chart
 from magnitsky.stats import with_average, yearly
-from magnitsky.web import headers, params, responses
+from magnitsky.web import params, responses
 from magnitsky.web.catalogue import Catalogue, Row
-from magnitsky.web.routes import catalogue, off_loop
+from magnitsky.web.routes import DRAWING, catalogue, off_loop
 
 DEFAULT_PROGRAM = "US-GLOMAG"
 LATEST = 12
-_drawing = threading.Lock()
-"""Matplotlib's style is global state: one chart is drawn at a time."""
 
 PAGE = """{% extends "layout.html" %}
 {% from "macros.html" import head %}
@@ -260,7 +257,7 @@ def chart(cat: Catalogue, program: str, year_end: YearEnd) -> Chart | None:
             yearly=table,
             average={},
         )
-        with _drawing, mpl.rc_context(STYLE):
+        with DRAWING, mpl.rc_context(STYLE):
             return charts.yearly_chart(annual)
 
     found: Chart | None = cat.memo(("chart", program, year_end), make)
@@ -358,12 +355,7 @@ async def chart_svg(request: Request) -> Response:
     )
     if drawn is None:
         raise params.BadRequest(f"no designations under program {program!r}", 404)
-    svg = '<?xml version="1.0" encoding="utf-8"?>\n' + drawn.svg
-    return Response(
-        svg,
-        media_type="image/svg+xml",
-        headers={"Content-Security-Policy": headers.SVG_POLICY, "Cache-Control": "max-age=3600"},
-    )
+    return responses.svg(drawn.svg)
 
 
 async def api_yearly(request: Request) -> Response:
