@@ -78,6 +78,10 @@ def test_the_year_holds_its_listings_and_joint_actions() -> None:
     assert ("Oleg F SILCHENKO", "GB") not in listed  # 2020
     assert sorted(r["combination"] for r in a.joint) == ["EU + GB", "GB + US"]
     assert make_allies(2022).joint == []
+    # a baseline (on or before 26 Jan 2018) may lie in any year up to 2018
+    early = {(r["name"], r["jurisdiction"]): r["in_the_year"] for r in make_allies(2017).year_listings}
+    assert early[("Oleg F SILCHENKO", "US")] == "maybe"
+    assert early[("Oleg F SILCHENKO", "CA")] == "certain"
     assert [r["name"] for r in make_allies(2023).joint] == ["Riad SALAMEH"]
 
 

@@ -112,15 +112,6 @@ def allies(
     return result
 
 
-@dataclass(frozen=True)
-class _Lag:
-    days: int
-    low: int | None
-    high: int | None
-    after: str
-    before_regime: bool
-
-
 def listing_rows(found: Sequence[multi.Person]) -> list[dict[str, Any]]:
     """One row per person and jurisdiction (:func:`magnitsky.multilateral.rows`), with
     the combination of jurisdictions the person belongs to."""
@@ -129,6 +120,15 @@ def listing_rows(found: Sequence[multi.Person]) -> list[dict[str, Any]]:
     for row in rows:
         row["combination"] = combination[row["person_id"]]
     return rows
+
+
+@dataclass(frozen=True)
+class _Lag:
+    days: int
+    low: int | None
+    high: int | None
+    after: str
+    before_regime: bool
 
 
 def lags(shared: Sequence[multi.Person]) -> list[dict[str, Any]]:
@@ -182,9 +182,10 @@ def lags(shared: Sequence[multi.Person]) -> list[dict[str, Any]]:
 
 def _in(listing: multi.Listing, window: tuple[date, date]) -> str | None:
     """ "certain" when the listing falls in the window, "maybe" when only its bracket
-    reaches into it, None when it is outside."""
+    reaches into it (a baseline, with no lower bound, reaches back indefinitely), None
+    when it is outside."""
     start, end = window
-    low = listing.not_before or listing.listed_on
+    low = listing.not_before or date.min
     if start <= low and listing.not_after <= end:
         return "certain"
     if low <= end and listing.not_after >= start:
@@ -198,13 +199,13 @@ def year_listings(
     """Every listing in the year of a person two or more jurisdictions sanctioned: who
     listed whom, first or following whom, and the lag."""
     rows = []
-    by_key = {(p.person_id, x.jurisdiction): x for p in shared for x in p.listings}
+    by_id = {p.person_id: p for p in shared}
     for row in multi.rows(shared):
-        listing = by_key[(row["person_id"], row["jurisdiction"])]
+        person = by_id[row["person_id"]]
+        listing = next(x for x in person.listings if x.jurisdiction == row["jurisdiction"])
         when = _in(listing, window)
         if when is None:
             continue
-        person = next(p for p in shared if p.person_id == row["person_id"])
         rows.append(
             {
                 **row,
