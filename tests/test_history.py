@@ -303,3 +303,44 @@ def test_the_same_entry_twice_in_one_list_is_one_designation(store: Store, tmp_p
     build.ingest(store, SETTINGS, [tmp_path / "t" / "sdn_2023-01-10.csv", paths["2023-02-10"]])
     rows = store.dicts("SELECT * FROM designations WHERE source_id = '101'")
     assert len(rows) == 1
+
+
+SHORTENED = """\
+This publication of Treasury's Office of Foreign Assets Control ("OFAC") is
+a reference tool. The following changes have occurred since January 1, 2023:
+
+02/03/23:
+
+The following [GLOMAG] entries have been added to OFAC's SDN List:
+
+MAYANIQUEL [GLOMAG].
+
+ABSENT HOLDINGS [GLOMAG].
+
+SHELL COMPANY [GLOMAG].
+"""
+
+
+def test_a_name_the_document_shortens_links_to_the_one_entry_of_its_program_holding_it(
+    store: Store, tmp_path: Path
+) -> None:
+    # the list gives the company form and more words; the document, the telling words
+    company = row(106, "MAYANIQUEL, SOCIEDAD ANONIMA", "GLOMAG", "")
+    other = row(107, "SHELL HOLDINGS COMPANY LTD", "GLOMAG", "")
+    write_csv(tmp_path / "h" / "sdn_2023-01-10.csv", BASE)
+    write_csv(tmp_path / "h" / "sdn_2023-02-10.csv", [*BASE, company, other])
+    build.import_dir(store, SETTINGS, tmp_path / "h")
+    build.ingest(store, SETTINGS, [write_changes(tmp_path / "sdnnew23.txt", SHORTENED)])
+    found = designations(store)[("106", date(2023, 2, 3))]
+    assert (found["date_quality"], found["date_source"]) == ("exact", "sdnnew23.txt")
+    links = dict(
+        store.rows(
+            "SELECT json_extract_string(a.content, '$.name'), l.method FROM action_links l"
+            " JOIN actions a USING (document_id, seq)"
+        )
+    )
+    assert links["MAYANIQUEL"] == "words+program"
+    assert links["ABSENT HOLDINGS"] == "no entry of this name or alias"
+    # two GLOMAG names hold 'SHELL COMPANY': not a link
+    assert links["SHELL COMPANY"] == "ambiguous: 2 entries (103, 107)"
+    assert designations(store)[("107", date(2023, 2, 10))]["date_quality"] == "bracket"

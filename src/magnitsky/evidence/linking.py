@@ -57,6 +57,12 @@ def tokens(name: str) -> tuple[str, ...]:
     return tuple(sorted(folded.split()))
 
 
+@cache
+def stopwords() -> frozenset[str]:
+    """Words too common to tell names apart ("de", "the", "bin" …)."""
+    return frozenset(_config()["stopwords"])
+
+
 def _close(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b).ratio()
 
@@ -70,7 +76,7 @@ def _compare(mine: str, theirs: str) -> _Name | None:
         return _Name("exact", weights["name_exact"], f"same name: {mine!r} = {theirs!r}")
     small, large = (set(a), set(b)) if len(a) <= len(b) else (set(b), set(a))
     share = len(small) / len(large)
-    telling = small - set(_config()["stopwords"])  # "al-Sultan" is one word that tells
+    telling = small - stopwords()  # "al-Sultan" is one word that tells
     if small < large and len(telling) > 1:
         value = weights["name_contained"] + 0.3 * share
         return _Name("contained", value, f"name words contained: {mine!r} ~ {theirs!r}")
@@ -144,7 +150,7 @@ def _facts(designee: Designee, listing: Listing) -> tuple[float, list[str], bool
 
 def _shortlist(designee: Designee, listings: Iterable[Listing]) -> Iterable[Listing]:
     """Entries sharing a telling word with one of the designee's names."""
-    stop = set(_config()["stopwords"])
+    stop = stopwords()
     words = {w for n in designee.names() for w in tokens(n) if w not in stop and len(w) > 1}
     for listing in listings:
         theirs = {w for n in (listing.name, *listing.aliases) for w in tokens(n)}

@@ -1,9 +1,13 @@
 """Linking dated actions to list entries.
 
 Change archives and Recent Actions pages name an entry but carry no ``ent_num``; they are
-linked by name (then aliases), narrowed by type, program and birth date. A link is made
-only when exactly one entry remains; every decision is stored in ``action_links`` with
-how it was made or why it was not, so unlinked actions can be reviewed.
+linked by name (then aliases), narrowed by type, program and birth date. A press release
+may shorten a name the list gives whole ("Dongmei Group" for DONGMEI INVESTMENT GROUP
+CO., LIMITED): when no name or alias agrees, an entry under the action's own program
+whose one name holds every word of the action's name (company forms and little words
+aside) is taken, if it is the only one. A link is made only when exactly one entry
+remains; every decision is stored in ``action_links`` with how it was made or why it was
+not, so unlinked actions can be reviewed.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from magnitsky.evidence.linking import stopwords, tokens
 from magnitsky.sources import source as get_source
 from magnitsky.store import Store
 
@@ -78,6 +83,8 @@ class Linker:
         self.by_alias: dict[str, set[str]] = {}
         self.entries: dict[str, _Entry] = {}
         self.indexed = False
+        self.words: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        """Per program tag, lazily: each entry's names as sets of words."""
 
     def _index(self) -> None:
         """Index every version of every entry by name and alias, once, when the first
@@ -135,6 +142,8 @@ class Linker:
                 candidates |= self.by_name.get(k, set()) | self.by_alias.get(k, set())
             method = "alias"
         if not candidates:
+            candidates, method = self._by_words(action), "words+program"
+        if not candidates:
             return None, "no entry of this name or alias"
         if action.content["schema"]:  # official texts do not always say person or entity
             candidates = {
@@ -147,6 +156,29 @@ class Linker:
         if not candidates:
             return None, "an entry of this name, but of another type"
         return None, f"ambiguous: {len(candidates)} entries ({', '.join(sorted(candidates))})"
+
+    def _by_words(self, action: ActionRow) -> set[str]:
+        """The entries under one of the action's programs with a name that holds every
+        word of the action's name (but its company form and little words)."""
+        wanted = set(tokens(action.content["name"])) - stopwords()
+        if not wanted:
+            return set()
+        found: set[str] = set()
+        for tag in action.tags:
+            for sid, words in self._words_of(tag):
+                if wanted <= words:
+                    found.add(sid)
+        return found
+
+    def _words_of(self, tag: str) -> list[tuple[str, frozenset[str]]]:
+        if tag not in self.words:
+            rows = self.store.rows(
+                "SELECT DISTINCT source_id, UNNEST(list_prepend(name, aliases)) FROM records"
+                " WHERE source = ? AND list_contains(programs, ?)",
+                [self.source, tag],
+            )
+            self.words[tag] = [(sid, frozenset(tokens(name))) for sid, name in rows if name]
+        return self.words[tag]
 
     def _narrow(self, candidates: set[str], action: ActionRow, method: str) -> tuple[set[str], str]:
         by_tag = {c for c in candidates if self.entries[c].tags & set(action.tags)}
