@@ -117,6 +117,18 @@ def test_the_summary_states_the_numbers_of_the_tables() -> None:
     assert "2 of them not under any program of US either, 1 of those sanctioned by two" in text
 
 
+def test_a_gap_does_not_claim_what_the_lists_read_cannot_tell() -> None:
+    # the store holds the EU's human-rights regime only: whether the EU sanctioned the
+    # others' persons under another program is not known
+    with allies_store() as store:
+        eu = allies(store, "EU-HR", window(2021))
+    assert eu is not None and not eu.other_programs_read
+    said = " ".join(eu.summary)
+    assert "not under any program of EU" not in said
+    assert "The lists read for EU hold only these programs" in said
+    assert make_allies().other_programs_read  # the US's country regimes are in the store
+
+
 def test_no_section_without_other_jurisdictions() -> None:
     with open_store(None) as store:
         assert allies(store, "US-GLOMAG", window(2023)) is None

@@ -60,6 +60,9 @@ class Allies:
     joint: list[dict[str, Any]]
     longest_lags: list[dict[str, Any]]
     not_by_jurisdiction: list[dict[str, Any]]
+    other_programs_read: bool
+    """Whether the store holds the jurisdiction's other programs: only then can a gap say
+    the jurisdiction sanctioned the person under none of them."""
     possible_matches: int
     """Listings with a possible match to another person not reviewed: not counted as one."""
     listings: list[dict[str, Any]]
@@ -104,6 +107,13 @@ def allies(
             jurisdiction,
             _as_of(store),
             multi.persons(store, programs, allies_any_program=True),
+        ),
+        other_programs_read=bool(
+            store.scalar(
+                "SELECT count(*) FROM designations WHERE jurisdiction = ?"
+                " AND program NOT IN (SELECT UNNEST(?))",
+                [jurisdiction, list(programs)],
+            )
         ),
         possible_matches=_possible(store, programs),
         listings=listing_rows(found),
@@ -416,10 +426,20 @@ def summary(result: Allies, found: Sequence[multi.Person]) -> list[str]:
         never = [r for r in gaps if r["other_program"] is None]
         several = sum(1 for r in never if r["jurisdictions"] > 1)
         as_of = next((r["as_of"] for r in result.coverage if r["jurisdiction"] == j), None)
-        out.append(
+        said = (
             f"By {j}'s last list ({as_of}), {len(gaps)} persons sanctioned by another"
-            f" jurisdiction had not been sanctioned by {j} under these programs; {len(never)}"
-            f" of them not under any program of {j} either, {several} of those sanctioned by"
-            " two or more others."
+            f" jurisdiction had not been sanctioned by {j} under these programs;"
         )
+        if result.other_programs_read:
+            said += (
+                f" {len(never)} of them not under any program of {j} either, {several} of"
+                " those sanctioned by two or more others."
+            )
+        else:
+            said += (
+                f" {sum(1 for r in gaps if r['jurisdictions'] > 1)} of them were sanctioned by"
+                f" two or more others. The lists read for {j} hold only these programs:"
+                " whether it sanctioned them under another is not known here."
+            )
+        out.append(said)
     return out

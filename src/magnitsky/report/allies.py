@@ -252,14 +252,18 @@ def longest_view(r: Row) -> Row:
     }
 
 
-def gap_view(j: str) -> Callable[[Row], Row]:
+def gap_view(j: str, other_programs_read: bool = True) -> Callable[[Row], Row]:
+    """A gap as the page shows it; whether the jurisdiction used another program is
+    "not read" when the store holds none of its other programs."""
+    unknown = "no" if other_programs_read else "not read"
+
     def shape(r: Row) -> Row:
         return {
             "name": r["name"],
             "type": r["schema"],
             "sanctioned by": r["sanctioned_by"],
             "days since the first": r["days_waiting"],
-            f"under another {j} program": r["other_program"] or "no",
+            f"under another {j} program": r["other_program"] or unknown,
             "ids": r["source_ids"],
         }
 

@@ -230,7 +230,11 @@ def allies_section(annual: Annual, charts: list[Chart], tables: dict[str, Table]
         + table(view(t["allies_joint"], allies.joint_view))
         + "<h3>The largest gaps</h3>"
         + table(allies.head(view(t["allies_longest_lags"], allies.longest_view)))
-        + table(allies.head(view(t["allies_gaps"], allies.gap_view(a.jurisdiction))))
+        + table(
+            allies.head(
+                view(t["allies_gaps"], allies.gap_view(a.jurisdiction, a.other_programs_read))
+            )
+        )
         + '<h3 id="allies-persons">The persons of each combination</h3>'
         + f'<div class="combinations">{combos}</div>'
         + "<h3>What these numbers can and cannot say</h3>"

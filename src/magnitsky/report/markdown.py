@@ -102,7 +102,11 @@ def allies_section(annual: Annual, tables: dict[str, Table], charts: list[str]) 
         table(view(t["allies_joint"], allies.joint_view)),
         "### The largest gaps",
         table(allies.head(view(t["allies_longest_lags"], allies.longest_view))),
-        table(allies.head(view(t["allies_gaps"], allies.gap_view(a.jurisdiction)))),
+        table(
+            allies.head(
+                view(t["allies_gaps"], allies.gap_view(a.jurisdiction, a.other_programs_read))
+            )
+        ),
         "Every person and jurisdiction behind these numbers:"
         " [allies_persons.csv](allies_persons.csv).",
         "### What these numbers can and cannot say",
