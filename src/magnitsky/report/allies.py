@@ -27,7 +27,7 @@ from magnitsky.report.svg import (
     hatched,
     light,
 )
-from magnitsky.report.tables import Row, Table, cell, columns_of, span
+from magnitsky.report.tables import Row, Table, cell, span, table_of
 
 if TYPE_CHECKING:
     from magnitsky.analysis.allies import Allies
@@ -49,79 +49,75 @@ def anchor(combination: str) -> str:
 # --- tables -----------------------------------------------------------------------------
 
 
-def _table(name: str, title: str, rows: list[Row], first: tuple[str, ...] = ()) -> Table:
-    return Table(name, title, rows, columns_of(rows, first))
-
-
 def tables(a: Allies) -> dict[str, Table]:
     """The section's tables, each its own CSV."""
     j = a.jurisdiction
     combos = [{k: v for k, v in r.items() if k != "person_ids"} for r in a.combinations]
     found = [
-        _table(
+        table_of(
             "allies_coverage",
             "The lists behind the section: per jurisdiction, the lists read, the persons"
             " sanctioned under its Magnitsky-style programs and how many have an exact date",
             a.coverage,
         ),
-        _table(
+        table_of(
             "allies_combinations",
             "Persons per combination of jurisdictions that sanctioned them",
             combos,
             ("combination", "size", "persons"),
         ),
-        _table(
+        table_of(
             "allies_overlaps",
             "Every pair of jurisdictions: the persons both sanctioned, as a share of each,"
             " and who of the two certainly acted first",
             a.overlaps,
         ),
-        _table(
+        table_of(
             "allies_lags",
             "Who moved first and how long the others took (persons sanctioned by two or"
             " more jurisdictions; days by the dates given)",
             a.lags,
         ),
-        _table(
+        table_of(
             "allies_counts",
             "Persons sanctioned per jurisdiction and year under its Magnitsky-style programs",
             a.counts,
         ),
-        _table(
+        table_of(
             "allies_year_counts",
             f"Persons each jurisdiction sanctioned in {a.year} under its Magnitsky-style"
             " programs, by basis where the source tells, and how many of them another"
             " jurisdiction sanctioned too",
             [r for r in a.counts if r["year"] == a.year],
         ),
-        _table(
+        table_of(
             "allies_year",
             "The year's listings of persons sanctioned by two or more jurisdictions",
             a.year_listings,
             ("listed_on", "jurisdiction", "program", "name", "order", "lag_days", "others"),
         ),
-        _table(
+        table_of(
             "allies_joint",
             f"The year's joint actions: two or more jurisdictions within {multi.JOINT_DAYS}"
             " days on one person",
             a.joint,
             ("from", "to", "combination", "name"),
         ),
-        _table(
+        table_of(
             "allies_longest_lags",
             "The largest gaps in time: listings that followed another jurisdiction's,"
             " longest lag first",
             a.longest_lags,
             ("name", "jurisdiction", "program", "lag_days", "first_listed"),
         ),
-        _table(
+        table_of(
             "allies_gaps",
             f"The largest gaps in coverage: persons other jurisdictions sanctioned and {j}"
             " had not, by its last list (never sanctioned by it first, then by most"
             " jurisdictions, longest waiting)",
             a.not_by_jurisdiction,
         ),
-        _table(
+        table_of(
             "allies_persons",
             "Every person and jurisdiction behind the section's numbers",
             a.listings,

@@ -114,7 +114,8 @@ def average_rows(average: dict[str, Any]) -> list[Row]:
     return rows or pairs(average)
 
 
-def _table(name: str, title: str, rows: list[Row], first: tuple[str, ...] = ()) -> Table:
+def table_of(name: str, title: str, rows: list[Row], first: tuple[str, ...] = ()) -> Table:
+    """A table of ``rows``, its columns those of the rows, ``first`` first."""
     return Table(name, title, rows, columns_of(rows, first))
 
 
@@ -149,69 +150,69 @@ def report_tables(annual: Annual) -> dict[str, Table]:
         )
     ]
     tables = [
-        _table("findings", "Key findings", findings, ("number", "text", "value", "definition")),
-        _table(
+        table_of("findings", "Key findings", findings, ("number", "text", "value", "definition")),
+        table_of(
             "yearly",
             "Designations per year, by basis (at least / at most)",
             annual.yearly,
             ("year",),
         ),
-        _table(
+        table_of(
             "average",
             f"The year against the average of the {annual.average_years} years before",
             average_rows(annual.average),
         ),
-        _table("countries", "Countries", annual.countries),
-        _table("regions", "Regions", annual.regions),
-        _table("roles", "Roles of the persons designated", annual.roles),
-        _table("actions", "The year's actions (exact dates)", annual.actions),
-        _table(
+        table_of("countries", "Countries", annual.countries),
+        table_of("regions", "Regions", annual.regions),
+        table_of("roles", "Roles of the persons designated", annual.roles),
+        table_of("actions", "The year's actions (exact dates)", annual.actions),
+        table_of(
             "precedents",
             "Precedents set in the year",
             annual.precedents,
             ("kind", "value", "date", "date_quality", "name", "source_id", "evidence"),
         ),
-        _table(
+        table_of(
             "themes",
             f"Abuses, corruption types and victim groups in {annual.year}, as the official"
             " texts read show them (persons, at least / at most)",
             annual.themes,
             ("kind", "label", "name", "min", "max"),
         ),
-        _table(
+        table_of(
             "themes_by_year",
             "Abuses, corruption types and victim groups per year, as the official texts"
             " read show them (persons, at least / at most)",
             annual.themes_by_year,
             ("year", "kind", "label", "name", "min", "max"),
         ),
-        _table(
+        table_of(
             "coverage",
             "Every abuse, corruption type and victim group the rules know: persons whose"
             f" texts show it in the program and in {annual.year}, and the first",
             annual.coverage,
             ("kind", "label", "name", "status", "program", "year_min", "year_max", "first"),
         ),
-        _table(
+        table_of(
             "text_evidence",
             "Where the basis of each person counted comes from",
             text_evidence_rows(annual),
         ),
-        _table("quality", "Data quality", pairs(annual.quality)),
-        _table(
+        table_of("quality", "Data quality", pairs(annual.quality)),
+        table_of(
             "counted", "Every designation counted", with_ids(annual, annual.counted), COUNTED_FIRST
         ),
-        _table(
+        table_of(
             "referred",
             "Designations the findings refer to that are not counted in the"
             " year (delistings of earlier listings)",
             with_ids(annual, trace.referred(annual)),
             COUNTED_FIRST,
         ),
-        _table(
+        table_of(
             "designations", "Every designation of the program", annual.designations, COUNTED_FIRST
         ),
-        _table("behind", "The designations behind each number", behind_rows(annual)),
+        table_of("behind", "The designations behind each number", behind_rows(annual)),
     ]
     return {t.name: t for t in tables}
 
