@@ -235,13 +235,11 @@ def multilateral_command(
         end = parse_year_end(year_end)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--year-end") from None
-    schemas = (*multi.PERSON_SCHEMAS, "Vessel", "Airplane") if with_property else None
     with obj.store(read_only=True) as store:
         _needs_persons(store)
-        programs = _programs(program_keys)
-        found = multi.persons(store, programs, schemas or multi.PERSON_SCHEMAS, allies_any_program)
-        basis = multi.bases(store, programs) if view == "counts" else None
-    rows, columns = multi.view(found, view, end, basis)
+        rows, columns = multi.view(
+            store, view, _programs(program_keys), allies_any_program, end, with_property
+        )
     _emit(rows, fmt, columns)
 
 

@@ -428,6 +428,24 @@ listings within a week; persons of one jurisdiction only."""
 
 
 def view(
+    store: Store,
+    name: str,
+    programs: Sequence[str] | None = None,
+    allies_any_program: bool = False,
+    year_end: YearEnd = CALENDAR,
+    with_property: bool = False,
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """One of :data:`VIEWS` (``magnitsky multilateral --view``, the web API) and its
+    columns: the persons under ``programs`` (default the Magnitsky-style ones), with
+    vessels and aircraft when ``with_property``; the counts by basis too."""
+    programs = programs or MAGNITSKY_PROGRAMS
+    schemas = (*PERSON_SCHEMAS, "Vessel", "Airplane") if with_property else PERSON_SCHEMAS
+    found = persons(store, programs, schemas, allies_any_program)
+    basis = bases(store, programs) if name == "counts" else None
+    return tabulate(found, name, year_end, basis)
+
+
+def tabulate(
     found: Sequence[Person],
     name: str,
     year_end: YearEnd = CALENDAR,

@@ -133,15 +133,7 @@ def multilateral(
     """One view of ``magnitsky multilateral`` (:data:`magnitsky.multilateral.VIEWS`),
     computed as the command does, and its columns."""
     _ready(store)
-    schemas = (*multi.PERSON_SCHEMAS, "Vessel", "Airplane") if with_property else None
-    found = multi.persons(
-        store,
-        programs or multi.MAGNITSKY_PROGRAMS,
-        schemas or multi.PERSON_SCHEMAS,
-        allies_any_program,
-    )
-    basis = multi.bases(store, programs or multi.MAGNITSKY_PROGRAMS) if view == "counts" else None
-    return multi.view(found, view, year_end, basis)
+    return multi.view(store, view, programs, allies_any_program, year_end, with_property)
 
 
 def judge(store: Store, a: Key, b: Key, verdict: str) -> None:
