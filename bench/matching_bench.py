@@ -24,8 +24,9 @@ from pathlib import Path
 
 from history_bench import _write_section
 
-from magnitsky import build, multilateral
+from magnitsky import build
 from magnitsky import settings as settings_module
+from magnitsky.analysis import multilateral
 from magnitsky.matching.clustering import ordered
 from magnitsky.matching.engine import Matching, match
 from magnitsky.matching.evaluate import evaluate, load_labels

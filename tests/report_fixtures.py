@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from magnitsky.analysis.annual import Annual
-from tests.allies_fixtures import make_allies
+from tests.multilateral_fixtures import make_section
 
 
 def designation(source_id: str, name: str, schema: str, day: date | None, **extra: Any) -> dict[str, Any]:
@@ -149,5 +149,5 @@ def make_annual() -> Annual:
         text_evidence={"year": {"persons": 4, "with_text": 1, "basis_from_text": 1},
                        "program": {"persons": 5, "with_text": 2, "basis_from_text": 2}},
     )
-    found.allies = make_allies(2023)  # the allies section, from a small real store
+    found.multilateral = make_section(2023)  # the allies section, from a small real store
     return found

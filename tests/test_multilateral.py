@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from magnitsky import multilateral as multi
+from magnitsky.analysis import multilateral as multi
 from magnitsky.cli import cli
 from magnitsky.cli_multilateral import COMMANDS
 from magnitsky.matching.persons import derive_persons

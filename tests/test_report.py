@@ -99,7 +99,7 @@ def test_every_chart_has_its_csv(report: Path) -> None:
     assert set(charts) >= {"yearly", "countries", "actions", "roles", "themes_by_year",
                            "allies_combinations", "allies_lags", "allies_counts"}
     annual = make_annual()
-    allies = annual.allies
+    allies = annual.multilateral
     assert allies is not None
     sources = {"yearly": annual.yearly, "countries": annual.countries,
                "actions": annual.actions, "roles": annual.roles, "regions": annual.regions,
@@ -233,7 +233,7 @@ def section(page: str, name: str) -> str:
 
 
 def test_the_allies_section_states_its_findings_with_charts_and_tables(report: Path) -> None:
-    allies = make_annual().allies
+    allies = make_annual().multilateral
     assert allies is not None
     page = (report / "index.html").read_text()
     part = section(page, "allies")
@@ -257,7 +257,7 @@ def test_the_allies_section_states_its_findings_with_charts_and_tables(report: P
 
 
 def test_each_bar_of_the_overlap_chart_links_to_its_persons(report: Path) -> None:
-    allies = make_annual().allies
+    allies = make_annual().multilateral
     assert allies is not None
     part = section((report / "index.html").read_text(), "allies")
     svg = re.search(r'<svg[^>]*data-chart="allies_combinations".*?</svg>', part, re.S)
@@ -277,7 +277,7 @@ def test_each_bar_of_the_overlap_chart_links_to_its_persons(report: Path) -> Non
 
 
 def test_the_markdown_has_the_allies_section(report: Path) -> None:
-    allies = make_annual().allies
+    allies = make_annual().multilateral
     assert allies is not None
     md = re.sub(r"\\(.)", r"\1", (report / "report.md").read_text())
     assert "## Allies: the same persons sanctioned by other jurisdictions" in md
@@ -387,7 +387,7 @@ def test_each_bar_of_the_2023_charts_has_as_many_designations_behind_it(real_rep
 
 
 def test_the_2023_report_has_the_allies_section(real_report: Path, built_store: Path) -> None:
-    from magnitsky import multilateral as multi
+    from magnitsky.analysis import multilateral as multi
     from magnitsky.store import open_store
 
     with open_store(built_store, read_only=True) as store:

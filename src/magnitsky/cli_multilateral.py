@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 import click
 
-from magnitsky import multilateral as multi
+from magnitsky.analysis import multilateral as multi
 from magnitsky.analysis.windows import parse_year_end
 from magnitsky.matching import persons as matching
 from magnitsky.output import FORMATS, render

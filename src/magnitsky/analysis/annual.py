@@ -10,9 +10,9 @@ from datetime import date
 from typing import Any
 
 from magnitsky.analysis import countries, findings, measures, themes
-from magnitsky.analysis.allies import Allies, allies
 from magnitsky.analysis.basis import ExtraEvidence
 from magnitsky.analysis.designations import PERSONS, load
+from magnitsky.analysis.multilateral_section import MultilateralSection, section
 from magnitsky.analysis.precedents import precedents_in
 from magnitsky.analysis.windows import CALENDAR, YearEnd, window, year_of
 from magnitsky.programs import first_listing
@@ -48,7 +48,7 @@ class Annual:
     """Every theme and victim group the rules know: never addressed, not in the year …"""
     text_evidence: dict[str, Any] = field(default_factory=dict)
     """How many persons (counted; of the program) have their basis from an official text."""
-    allies: Allies | None = None
+    multilateral: MultilateralSection | None = None
     """The multilateral section: the program's jurisdiction and its allies (None: the
     store has no other jurisdiction, or no persons matched across lists)."""
 
@@ -66,9 +66,9 @@ def annual(
     victim groups come from the official texts in the store where they give them, unless
     ``extra`` says otherwise (:func:`~magnitsky.analysis.designations.list_only`). The
     multilateral section compares the program's jurisdiction with every other in the
-    store (:mod:`~magnitsky.analysis.allies`)."""
+    store (:mod:`~magnitsky.analysis.multilateral_section`)."""
     result = analyse(load(store, program, extra), program, year, year_end, average_years)
-    result.allies = allies(store, program, result.window, year_end)
+    result.multilateral = section(store, program, result.window, year_end)
     return result
 
 

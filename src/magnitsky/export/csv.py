@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from magnitsky import multilateral, queries
+from magnitsky import queries
+from magnitsky.analysis import multilateral
 from magnitsky.output import render
 from magnitsky.store import Store
 

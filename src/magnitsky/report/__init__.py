@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from magnitsky.report import allies, charts, html, markdown, tables, trace
+from magnitsky.report import charts, html, markdown, multilateral, tables, trace
 
 if TYPE_CHECKING:
     from magnitsky.analysis.annual import Annual
@@ -19,11 +19,11 @@ def write_report(annual: Annual, out: Path) -> list[Path]:
     """Write index.html, report.md and the CSVs into ``out``; return the paths written."""
     out.mkdir(parents=True, exist_ok=True)
     by_name = tables.report_tables(annual)
-    if annual.allies is not None:
-        by_name |= allies.tables(annual.allies)
+    if annual.multilateral is not None:
+        by_name |= multilateral.tables(annual.multilateral)
     anchors = {g.anchor for groups in trace.all_groups(annual).values() for g in groups}
     drawn = charts.charts(annual, anchors)
-    allied = allies.charts(annual.allies) if annual.allies is not None else []
+    allied = multilateral.charts(annual.multilateral) if annual.multilateral is not None else []
     written = [tables.write_csv(t, out) for t in by_name.values()]
     files = ["report.md", *(p.name for p in written)]
     page = out / "index.html"

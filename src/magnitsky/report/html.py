@@ -8,7 +8,7 @@ import re
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from magnitsky.report import allies, methodology, trace
+from magnitsky.report import methodology, multilateral, trace
 from magnitsky.report.svg import Chart
 from magnitsky.report.tables import (
     SOURCES,
@@ -197,9 +197,9 @@ def themes(annual: Annual, tables: dict[str, Table]) -> str:
     )
 
 
-def allies_section(annual: Annual, charts: list[Chart], tables: dict[str, Table]) -> str:
+def multilateral_section(annual: Annual, charts: list[Chart], tables: dict[str, Table]) -> str:
     """The multilateral section: what the program's jurisdiction and its allies did."""
-    a = annual.allies
+    a = annual.multilateral
     if a is None:
         return (
             '<p class="note">No other jurisdiction\'s list is in the store, or the listings'
@@ -212,7 +212,7 @@ def allies_section(annual: Annual, charts: list[Chart], tables: dict[str, Table]
     t = tables
     combos = "".join(
         f"<details><summary>{escape(r['combination'])} ({r['persons']})</summary>"
-        f'<p id="{allies.anchor(r["combination"])}">{escape("; ".join(r["names"]))}</p>'
+        f'<p id="{multilateral.anchor(r["combination"])}">{escape("; ".join(r["names"]))}</p>'
         "</details>"
         for r in a.combinations
     )
@@ -221,24 +221,24 @@ def allies_section(annual: Annual, charts: list[Chart], tables: dict[str, Table]
         + "".join(f"<li>{text(line)}</li>" for line in a.summary)
         + "</ul>"
         + "".join(figure(c, behind) for c in charts)
-        + table(view(t["allies_coverage"], allies.coverage_view))
-        + table(view(t["allies_overlaps"], allies.overlap_view))
-        + table(view(t["allies_lags"], allies.lags_view))
+        + table(view(t["allies_coverage"], multilateral.coverage_view))
+        + table(view(t["allies_overlaps"], multilateral.overlap_view))
+        + table(view(t["allies_lags"], multilateral.lags_view))
         + "<h3>The year</h3>"
-        + table(view(t["allies_year_counts"], allies.year_counts_view))
-        + table(view(t["allies_year"], allies.year_view))
-        + table(view(t["allies_joint"], allies.joint_view))
+        + table(view(t["allies_year_counts"], multilateral.year_counts_view))
+        + table(view(t["allies_year"], multilateral.year_view))
+        + table(view(t["allies_joint"], multilateral.joint_view))
         + "<h3>The largest gaps</h3>"
-        + table(allies.head(view(t["allies_longest_lags"], allies.longest_view)))
+        + table(multilateral.head(view(t["allies_longest_lags"], multilateral.longest_view)))
         + table(
-            allies.head(
-                view(t["allies_gaps"], allies.gap_view(a.jurisdiction, a.other_programs_read))
+            multilateral.head(
+                view(t["allies_gaps"], multilateral.gap_view(a.jurisdiction, a.other_programs_read))
             )
         )
         + '<h3 id="allies-persons">The persons of each combination</h3>'
         + f'<div class="combinations">{combos}</div>'
         + "<h3>What these numbers can and cannot say</h3>"
-        + "".join(f'<p class="note">{text(n)}</p>' for n in allies.notes(a))
+        + "".join(f'<p class="note">{text(n)}</p>' for n in multilateral.notes(a))
     )
 
 
@@ -275,7 +275,7 @@ def page(
         "charts": "".join(figure(c) for c in charts) or "<p>No data to chart.</p>",
         "themes": themes(annual, tables),
         "precedents": table(view(tables["precedents"], precedent_view)),
-        "allies": allies_section(annual, allied or [], tables),
+        "allies": multilateral_section(annual, allied or [], tables),
         "methodology": methodology.html(annual)
         + table(tables["quality"])
         + table(view(tables["average"], average_view))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from magnitsky.report import allies, methodology, trace
+from magnitsky.report import methodology, multilateral, trace
 from magnitsky.report.tables import (
     Table,
     average_view,
@@ -69,9 +69,9 @@ def findings(annual: Annual) -> str:
     return "\n".join(lines) or "No findings."
 
 
-def allies_section(annual: Annual, tables: dict[str, Table], charts: list[str]) -> str:
+def multilateral_section(annual: Annual, tables: dict[str, Table], charts: list[str]) -> str:
     """The multilateral section: the same findings, chart tables and tables as the page."""
-    a = annual.allies
+    a = annual.multilateral
     if a is None:
         return (
             "No other jurisdiction's list is in the store, or the listings have not been"
@@ -93,24 +93,24 @@ def allies_section(annual: Annual, tables: dict[str, Table], charts: list[str]) 
         "\n".join(f"- {_md(line)}" for line in a.summary),
         table(combos),
         *shown,
-        table(view(t["allies_coverage"], allies.coverage_view)),
-        table(view(t["allies_overlaps"], allies.overlap_view)),
-        table(view(t["allies_lags"], allies.lags_view)),
+        table(view(t["allies_coverage"], multilateral.coverage_view)),
+        table(view(t["allies_overlaps"], multilateral.overlap_view)),
+        table(view(t["allies_lags"], multilateral.lags_view)),
         "### The year",
-        table(view(t["allies_year_counts"], allies.year_counts_view)),
-        table(view(t["allies_year"], allies.year_view)),
-        table(view(t["allies_joint"], allies.joint_view)),
+        table(view(t["allies_year_counts"], multilateral.year_counts_view)),
+        table(view(t["allies_year"], multilateral.year_view)),
+        table(view(t["allies_joint"], multilateral.joint_view)),
         "### The largest gaps",
-        table(allies.head(view(t["allies_longest_lags"], allies.longest_view))),
+        table(multilateral.head(view(t["allies_longest_lags"], multilateral.longest_view))),
         table(
-            allies.head(
-                view(t["allies_gaps"], allies.gap_view(a.jurisdiction, a.other_programs_read))
+            multilateral.head(
+                view(t["allies_gaps"], multilateral.gap_view(a.jurisdiction, a.other_programs_read))
             )
         ),
         "Every person and jurisdiction behind these numbers:"
         " [allies_persons.csv](allies_persons.csv).",
         "### What these numbers can and cannot say",
-        "\n\n".join(_md(n) for n in allies.notes(a)),
+        "\n\n".join(_md(n) for n in multilateral.notes(a)),
     ]
     return "\n\n".join(parts)
 
@@ -147,7 +147,7 @@ def document(
         "## Precedents",
         table(view(t["precedents"], precedent_view)),
         "## Allies: the same persons sanctioned by other jurisdictions",
-        allies_section(annual, t, allied or []),
+        multilateral_section(annual, t, allied or []),
         "## Methodology and data quality",
         methodology.markdown(annual),
         table(t["quality"]),

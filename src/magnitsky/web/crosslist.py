@@ -1,17 +1,17 @@
 """What the cross-list matching gives the web: the person a listing belongs to, a person's
-listings with the scored pairs and the judgements between them, the multilateral table,
-and recording a person's judgement of a pair.
+listings with the scored pairs and the judgements between them, and recording a person's
+judgement of a pair; :func:`ready` before the multilateral views.
 
 The matching is another part of the project (``magnitsky.matching``: the tables
-``persons``, ``match_pairs`` and ``match_judgements``; ``magnitsky.multilateral`` for
+``persons``, ``match_pairs`` and ``match_judgements``; ``magnitsky.analysis.multilateral`` for
 the analysis across jurisdictions); nothing here matches anything. The server runs on a
 store where it has not been run: each function raises :class:`NotBuilt`, with a message
 for the reader, when a table is missing or the persons table is empty.
 
 - a judgement is recorded by ``magnitsky.matching.persons.judge(store, a, b,
   "confirmed" | "rejected")``, which also recomputes the persons;
-- the multilateral views are those of ``magnitsky multilateral``, computed by
-  ``magnitsky.multilateral`` as that command does.
+- the multilateral views (``magnitsky.analysis.multilateral.view``) need the persons:
+  call :func:`ready` first.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from typing import Any
 
 import duckdb
 
-from magnitsky import multilateral as multi
 from magnitsky.matching import persons as matching
 from magnitsky.store import Store
 
@@ -42,7 +41,7 @@ def _has_table(store: Store, name: str) -> bool:
     return bool(found)
 
 
-def _ready(store: Store) -> None:
+def ready(store: Store) -> None:
     """Raise NotBuilt unless the persons of the matching are in the store."""
     if not _has_table(store, "persons"):
         raise NotBuilt("the cross-list matching has not been built: the store has no persons table")
@@ -66,14 +65,14 @@ def _layout() -> Iterator[None]:
 def available(store: Store) -> str | None:
     """None when the matching is there; else why not."""
     try:
-        _ready(store)
+        ready(store)
     except NotBuilt as missing:
         return str(missing)
     return None
 
 
 def person_of(store: Store, key: Key) -> str | None:
-    _ready(store)
+    ready(store)
     with _layout():
         value = store.scalar(
             "SELECT person_id FROM persons WHERE source = ? AND source_id = ?", list(key)
@@ -84,7 +83,7 @@ def person_of(store: Store, key: Key) -> str | None:
 def person(store: Store, person_id: str) -> dict[str, Any] | None:
     """``{"person_id", "listings": [{source, source_id, match_score, match_status}],
     "matches": [the scored pairs between its listings and their judgements]}``."""
-    _ready(store)
+    ready(store)
     with _layout():
         listings = store.dicts(
             "SELECT source, source_id, match_score, match_status FROM persons"
@@ -122,23 +121,9 @@ def _evidence(value: Any) -> list[str]:
     return out
 
 
-def multilateral(
-    store: Store,
-    view: str = "persons",
-    programs: tuple[str, ...] | None = None,
-    allies_any_program: bool = False,
-    year_end: tuple[int, int] = (12, 31),
-    with_property: bool = False,
-) -> tuple[list[dict[str, Any]], list[str]]:
-    """One view of ``magnitsky multilateral`` (:data:`magnitsky.multilateral.VIEWS`),
-    computed as the command does, and its columns."""
-    _ready(store)
-    return multi.view(store, view, programs, allies_any_program, year_end, with_property)
-
-
 def judge(store: Store, a: Key, b: Key, verdict: str) -> None:
     """Record ``confirm`` or ``reject`` of the pair (a, b) through the matching."""
-    _ready(store)
+    ready(store)
     if not _has_table(store, "match_judgements"):
         raise NotBuilt("judging matches is not available: the store keeps no judgements")
     matching.judge(store, a, b, VERDICTS[verdict])

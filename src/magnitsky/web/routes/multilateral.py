@@ -16,8 +16,8 @@ import matplotlib as mpl
 from starlette.requests import Request
 from starlette.responses import Response
 
-from magnitsky import multilateral as multi
-from magnitsky.report import allies
+from magnitsky.analysis import multilateral as multi
+from magnitsky.report import multilateral as multilateral_report
 from magnitsky.report.svg import STYLE, Chart
 from magnitsky.web import crosslist, params, responses
 from magnitsky.web.catalogue import Catalogue
@@ -154,7 +154,8 @@ def views(cat: Catalogue, names: tuple[str, ...], f: dict[str, Any]) -> dict[str
 
     def make(name: str) -> View:
         with cat.store() as store:
-            return crosslist.multilateral(store, name, *options, with_property)
+            crosslist.ready(store)
+            return multi.view(store, name, *options, with_property)
 
     return {
         n: cat.memo(("multilateral", n, *options, with_property), lambda n=n: make(n))
@@ -163,14 +164,14 @@ def views(cat: Catalogue, names: tuple[str, ...], f: dict[str, Any]) -> dict[str
 
 
 def chart(cat: Catalogue, f: dict[str, Any]) -> Chart | None:
-    """The overlap chart of the report's allies section (an UpSet chart) for these
+    """The overlap chart of the report's multilateral section (an UpSet chart) for these
     options; drawn once."""
     options = (f["programs"], bool(f["allies_any_program"]), bool(f["property"]))
 
     def make() -> Chart | None:
         rows, _ = views(cat, ("combinations",), f)["combinations"]
         with DRAWING, mpl.rc_context(STYLE):
-            return allies.upset(rows)
+            return multilateral_report.upset(rows)
 
     found: Chart | None = cat.memo(("multilateral-chart", *options), make)
     return found

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from magnitsky.analysis.allies import Allies, allies
+from magnitsky.analysis.multilateral_section import MultilateralSection, section
 from magnitsky.analysis.windows import window
 from magnitsky.matching.persons import derive_persons
 from magnitsky.store import Store, open_store
@@ -45,7 +45,7 @@ def snapshot(store: Store, n: int, source: str, day: date) -> None:
     )
 
 
-def allies_store() -> Store:
+def section_store() -> Store:
     store = open_store(None)
     for n, (source, day) in enumerate(LAST_LISTS.items(), start=1):
         snapshot(store, n, source, day)
@@ -78,8 +78,8 @@ def allies_store() -> Store:
     return store
 
 
-def make_allies(year: int = 2021) -> Allies:
-    with allies_store() as store:
-        found = allies(store, "US-GLOMAG", window(year))
+def make_section(year: int = 2021) -> MultilateralSection:
+    with section_store() as store:
+        found = section(store, "US-GLOMAG", window(year))
     assert found is not None
     return found

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from magnitsky import multilateral as multi
-from magnitsky.analysis.allies import allies, bucket
+from magnitsky.analysis import multilateral as multi
+from magnitsky.analysis.multilateral_section import bucket, section
 from magnitsky.analysis.windows import window
 from magnitsky.store import open_store
-from tests.allies_fixtures import REYES, allies_store, make_allies
+from tests.multilateral_fixtures import REYES, make_section, section_store
 
 
 def by_name(rows: list[dict[str, object]], key: str = "name") -> dict[object, dict[str, object]]:
@@ -17,7 +17,7 @@ def by_name(rows: list[dict[str, object]], key: str = "name") -> dict[object, di
 
 
 def test_who_was_first_only_where_the_dates_tell() -> None:
-    with allies_store() as store:
+    with section_store() as store:
         found = {p.name: p for p in multi.persons(store)}
     zhu, wang, oleg = found["ZHU Hailun"], found["JUNZHENG WANG"], found["Oleg F SILCHENKO"]
     assert {x.jurisdiction: zhu.order(x) for x in zhu.listings} == {
@@ -29,7 +29,7 @@ def test_who_was_first_only_where_the_dates_tell() -> None:
 
 
 def test_combinations_count_each_person_once_under_the_exact_set_of_jurisdictions() -> None:
-    a = make_allies()
+    a = make_section()
     combos = {r["combination"]: r for r in a.combinations}
     assert combos["EU + GB + US"]["names"] == ["ZHU Hailun"]
     assert combos["CA + GB + US"]["persons"] == 1
@@ -39,7 +39,7 @@ def test_combinations_count_each_person_once_under_the_exact_set_of_jurisdiction
 
 
 def test_lags_count_only_certain_followers_and_say_what_is_open() -> None:
-    lags = by_name(make_allies().lags, "jurisdiction")
+    lags = by_name(make_section().lags, "jurisdiction")
     gb = lags["GB"]
     # Zhu: 67 days after the US; Silchenko: 976 days after Canada's 2017 listing;
     # Salameh: 6 days after Canada
@@ -54,7 +54,7 @@ def test_lags_count_only_certain_followers_and_say_what_is_open() -> None:
 
 
 def test_counts_per_year_by_basis_where_the_program_tells() -> None:
-    counts = {(r["jurisdiction"], r["year"]): r for r in make_allies().counts}
+    counts = {(r["jurisdiction"], r["year"]): r for r in make_section().counts}
     gb = counts[("GB", 2021)]  # Zhu and Wang under the UK's human-rights regime
     assert (gb["persons"], gb["human_rights"], gb["corruption"]) == (2, 2, 0)
     assert counts[("GB", 2023)]["corruption"] == 1  # Salameh, GB-AC
@@ -71,22 +71,22 @@ def test_the_lag_buckets() -> None:
 
 
 def test_the_year_holds_its_listings_and_joint_actions() -> None:
-    a = make_allies(2021)
+    a = make_section(2021)
     listed = {(r["name"], r["jurisdiction"]): r for r in a.year_listings}
     assert listed[("ZHU Hailun", "US")]["in_the_year"] == "maybe"  # Jun 2020 – Jan 2021
     assert listed[("ZHU Hailun", "EU")]["in_the_year"] == "certain"
     assert ("Oleg F SILCHENKO", "GB") not in listed  # 2020
     assert sorted(r["combination"] for r in a.joint) == ["EU + GB", "GB + US"]
-    assert make_allies(2022).joint == []
+    assert make_section(2022).joint == []
     # a baseline (on or before 26 Jan 2018) may lie in any year up to 2018
-    early = {(r["name"], r["jurisdiction"]): r["in_the_year"] for r in make_allies(2017).year_listings}
+    early = {(r["name"], r["jurisdiction"]): r["in_the_year"] for r in make_section(2017).year_listings}
     assert early[("Oleg F SILCHENKO", "US")] == "maybe"
     assert early[("Oleg F SILCHENKO", "CA")] == "certain"
-    assert [r["name"] for r in make_allies(2023).joint] == ["Riad SALAMEH"]
+    assert [r["name"] for r in make_section(2023).joint] == ["Riad SALAMEH"]
 
 
 def test_gaps_are_persons_the_jurisdiction_has_not_sanctioned_by_its_last_list() -> None:
-    gaps = make_allies().not_by_jurisdiction
+    gaps = make_section().not_by_jurisdiction
     names = [r["name"] for r in gaps]
     # Kim Chol: Australia, July 2024, after the US's last list (May 2024): not known
     assert "KIM Chol" not in names
@@ -98,14 +98,14 @@ def test_gaps_are_persons_the_jurisdiction_has_not_sanctioned_by_its_last_list()
 
 
 def test_the_longest_lags_first() -> None:
-    rows = make_allies().longest_lags
+    rows = make_section().longest_lags
     assert [(r["name"], r["jurisdiction"], r["lag_days"]) for r in rows][:1] == [
         ("Oleg F SILCHENKO", "GB", 976)]
     assert all(r["order"] == "followed" for r in rows)
 
 
 def test_the_summary_states_the_numbers_of_the_tables() -> None:
-    a = make_allies()
+    a = make_section()
     text = " ".join(a.summary)
     assert "5 jurisdictions sanctioned 8 persons" in text
     assert "Of the 4 persons US sanctioned, 3 (75%)" in text
@@ -120,18 +120,18 @@ def test_the_summary_states_the_numbers_of_the_tables() -> None:
 def test_a_gap_does_not_claim_what_the_lists_read_cannot_tell() -> None:
     # the store holds the EU's human-rights regime only: whether the EU sanctioned the
     # others' persons under another program is not known
-    with allies_store() as store:
-        eu = allies(store, "EU-HR", window(2021))
+    with section_store() as store:
+        eu = section(store, "EU-HR", window(2021))
     assert eu is not None and not eu.other_programs_read
     said = " ".join(eu.summary)
     assert "not under any program of EU" not in said
     assert "The lists read for EU hold only these programs" in said
-    assert make_allies().other_programs_read  # the US's country regimes are in the store
+    assert make_section().other_programs_read  # the US's country regimes are in the store
 
 
 def test_no_section_without_other_jurisdictions() -> None:
     with open_store(None) as store:
-        assert allies(store, "US-GLOMAG", window(2023)) is None
+        assert section(store, "US-GLOMAG", window(2023)) is None
 
 
 # --- the real lists ----------------------------------------------------------------------
@@ -139,7 +139,7 @@ def test_no_section_without_other_jurisdictions() -> None:
 
 def test_the_real_lists(built_store: Path) -> None:
     with open_store(built_store, read_only=True) as store:
-        a = allies(store, "US-GLOMAG", window(2023))
+        a = section(store, "US-GLOMAG", window(2023))
         found = multi.persons(store)
     assert a is not None
     assert {r["jurisdiction"] for r in a.coverage} == {"US", "GB", "EU", "CA", "AU"}

@@ -1,7 +1,7 @@
 """The report's multilateral section: what the report's jurisdiction and its allies did
 under their Magnitsky-style regimes, in the year and over all years.
 
-Built on :mod:`magnitsky.multilateral` (a person is a cluster of listings of every list;
+Built on :mod:`magnitsky.analysis.multilateral` (a person is a cluster of listings of every list;
 each jurisdiction's date is that of its first designation of the person under the
 programs asked for). Here: which combinations of jurisdictions sanctioned the same
 persons (the overlap chart), how long the followers took (the lags), the year's joint
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from magnitsky import multilateral as multi
+from magnitsky.analysis import multilateral as multi
 from magnitsky.analysis.windows import CALENDAR, YearEnd, year_of
 from magnitsky.programs import first_listing
 from magnitsky.programs import programs as all_programs
@@ -41,7 +41,7 @@ def bucket(days: int) -> str:
 
 
 @dataclass
-class Allies:
+class MultilateralSection:
     jurisdiction: str
     """The report program's jurisdiction: the gaps are the persons it has not sanctioned."""
     programs: tuple[str, ...]
@@ -70,13 +70,13 @@ class Allies:
     summary: list[str] = field(default_factory=list)
 
 
-def allies(
+def section(
     store: Store,
     program: str,
     window: tuple[date, date],
     year_end: YearEnd = CALENDAR,
     programs: Sequence[str] = multi.MAGNITSKY_PROGRAMS,
-) -> Allies | None:
+) -> MultilateralSection | None:
     """The multilateral analysis for the report of ``program`` over ``window``; None
     when the store has no persons (matching not run) or no other jurisdiction."""
     known = all_programs().get(program)
@@ -87,7 +87,7 @@ def allies(
     if len({x.jurisdiction for p in found for x in p.listings}) < 2:
         return None
     shared = multi.multilateral(found)
-    result = Allies(
+    result = MultilateralSection(
         jurisdiction=jurisdiction,
         programs=tuple(programs),
         year=year_of(window[1], year_end),
@@ -123,7 +123,7 @@ def allies(
 
 
 def listing_rows(found: Sequence[multi.Person]) -> list[dict[str, Any]]:
-    """One row per person and jurisdiction (:func:`magnitsky.multilateral.rows`), with
+    """One row per person and jurisdiction (:func:`magnitsky.analysis.multilateral.rows`), with
     the combination of jurisdictions the person belongs to."""
     combination = {p.person_id: " + ".join(sorted(p.jurisdictions)) for p in found}
     rows = multi.rows(found)
@@ -143,7 +143,7 @@ class _Lag:
 
 def lags(shared: Sequence[multi.Person]) -> list[dict[str, Any]]:
     """Per jurisdiction: the persons it certainly sanctioned after another had
-    (:meth:`~magnitsky.multilateral.Person.order`), how long it took (by the dates given:
+    (:meth:`~magnitsky.analysis.multilateral.Person.order`), how long it took (by the dates given:
     median and longest, in days; per bucket), for how many the dates' brackets leave the
     bucket open, and for how many the first listing came before the follower's own
     program existed (a lag that counts days the follower could not act). ``first`` and
@@ -376,7 +376,7 @@ def _persons(n: int) -> str:
     return f"{n} person" if n == 1 else f"{n} persons"
 
 
-def summary(result: Allies, found: Sequence[multi.Person]) -> list[str]:
+def summary(result: MultilateralSection, found: Sequence[multi.Person]) -> list[str]:
     """The section's findings in words, each a number the tables below show."""
     j = result.jurisdiction
     start, end = result.window

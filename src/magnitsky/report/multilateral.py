@@ -13,8 +13,8 @@ import matplotlib as mpl
 from matplotlib import colormaps
 from matplotlib.ticker import MaxNLocator
 
-from magnitsky import multilateral as multi
-from magnitsky.analysis.allies import GAPS_SHOWN, LAG_BUCKETS
+from magnitsky.analysis import multilateral as multi
+from magnitsky.analysis.multilateral_section import GAPS_SHOWN, LAG_BUCKETS
 from magnitsky.report.svg import (
     BAR,
     GREY,
@@ -30,7 +30,7 @@ from magnitsky.report.svg import (
 from magnitsky.report.tables import Row, Table, cell, span, table_of
 
 if TYPE_CHECKING:
-    from magnitsky.analysis.allies import Allies
+    from magnitsky.analysis.multilateral_section import MultilateralSection
 
 # Okabe-Ito colours, one per jurisdiction.
 COLOURS = {"US": "#0072B2", "GB": "#D55E00", "EU": "#009E73", "CA": "#CC79A7", "AU": "#E69F00"}
@@ -49,7 +49,7 @@ def anchor(combination: str) -> str:
 # --- tables -----------------------------------------------------------------------------
 
 
-def tables(a: Allies) -> dict[str, Table]:
+def tables(a: MultilateralSection) -> dict[str, Table]:
     """The section's tables, each its own CSV."""
     j = a.jurisdiction
     combos = [{k: v for k, v in r.items() if k != "person_ids"} for r in a.combinations]
@@ -266,7 +266,7 @@ def gap_view(j: str, other_programs_read: bool = True) -> Callable[[Row], Row]:
     return shape
 
 
-def notes(a: Allies) -> list[str]:
+def notes(a: MultilateralSection) -> list[str]:
     """What the section's numbers can and cannot say."""
     j = a.jurisdiction
     dated = "; ".join(f"{r['jurisdiction']} {r['as_of']}" for r in a.coverage)
@@ -294,7 +294,7 @@ def notes(a: Allies) -> list[str]:
 # --- charts -----------------------------------------------------------------------------
 
 
-def charts(a: Allies) -> list[Chart]:
+def charts(a: MultilateralSection) -> list[Chart]:
     makers: list[Callable[[], Chart | None]] = [
         lambda: upset_chart(a),
         lambda: lags_chart(a),
@@ -305,7 +305,7 @@ def charts(a: Allies) -> list[Chart]:
     return [c for c in made if c is not None]
 
 
-def upset_chart(a: Allies) -> Chart | None:
+def upset_chart(a: MultilateralSection) -> Chart | None:
     """The section's overlap chart, each bar linked to its list of persons on the page."""
     totals = {r["jurisdiction"]: r["persons"] for r in a.coverage}
     return upset(a.combinations, totals, lambda r: f"#{anchor(r['combination'])}")
@@ -317,7 +317,7 @@ def upset(
     link: Callable[[Row], str | None] | None = None,
 ) -> Chart | None:
     """Bars: the persons of each exact combination of jurisdictions
-    (:func:`magnitsky.multilateral.combinations`); below, the dots say which
+    (:func:`magnitsky.analysis.multilateral.combinations`); below, the dots say which
     jurisdictions the combination joins. ``totals``: the persons per jurisdiction (by
     default, counted from the combinations); ``link``: where a bar leads."""
     combos = combinations[:COMBINATIONS_SHOWN]
@@ -383,7 +383,7 @@ def upset(
     return chart(fig, "allies_combinations", "Who sanctioned the same persons", description)
 
 
-def lags_chart(a: Allies) -> Chart | None:
+def lags_chart(a: MultilateralSection) -> Chart | None:
     """A bar per jurisdiction over the persons it shares with another: first, first the
     same day, followed (by how long), order open."""
     rows = a.lags
@@ -431,7 +431,7 @@ def lags_chart(a: Allies) -> Chart | None:
     return chart(fig, "allies_lags", "Who moved first, and how long the others took", description)
 
 
-def counts_chart(a: Allies) -> Chart | None:
+def counts_chart(a: MultilateralSection) -> Chart | None:
     """Grouped bars: persons per year per jurisdiction, hatched where the date is a
     bracket across the year's boundary."""
     rows = a.counts

@@ -12,6 +12,13 @@ the designation has them: a bracket makes "who was first" and the lags ranges, a
 
 Persons are individuals and entities; vessels and aircraft are property and are left
 out unless asked for (``schemas``).
+
+The concept's one home per layer: here the analysis (and :data:`VIEWS`, what
+``magnitsky multilateral`` and ``/api/multilateral`` show); the report's section in
+:mod:`magnitsky.analysis.multilateral_section` (what a report's jurisdiction and its
+allies, the other jurisdictions, did) and :mod:`magnitsky.report.multilateral` (its
+tables and charts); the web page in :mod:`magnitsky.web.routes.multilateral`; the
+command in :mod:`magnitsky.cli_multilateral`.
 """
 
 from __future__ import annotations
