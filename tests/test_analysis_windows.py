@@ -40,8 +40,8 @@ def test_span_runs_from_the_first_day_of_one_year_to_the_last_of_another() -> No
 
 
 def test_describe_names_the_days_of_a_year_that_is_not_a_calendar_year() -> None:
-    assert describe(2023) == "2023"
-    assert describe(2023, (12, 5)) == "2023 (6 Dec 2022 – 5 Dec 2023)"
+    assert describe(2023) == "calendar year 2023"
+    assert describe(2023, (12, 5)) == "the year ending 5 December 2023 (6 Dec 2022 – 5 Dec 2023)"
 
 
 @pytest.mark.parametrize("text", ["02-29", "13-45", "12/31", "", "12-31-1"])

@@ -12,6 +12,7 @@ import click
 
 from magnitsky import build as building
 from magnitsky import queries, settings
+from magnitsky.analysis import coverage
 from magnitsky.analysis.basis import BASES, DIRECT
 from magnitsky.analysis.countries import resolve as resolve_country
 from magnitsky.analysis.designations import enrich
@@ -20,7 +21,7 @@ from magnitsky.analysis.precedents import KINDS, firsts
 from magnitsky.analysis.texts import THEMES, VICTIM, vocabulary
 from magnitsky.listing import SCHEMAS, ReaderError
 from magnitsky.output import FORMATS, render
-from magnitsky.stats import parse_year_end, with_average, yearly
+from magnitsky.stats import parse_year_end, with_average, with_coverage, yearly
 from magnitsky.store import Store, StoreError, open_store
 
 year_end_option = click.option(
@@ -421,9 +422,10 @@ def stats_yearly(obj: Context, program: str, year_end: str, average_years: int, 
         raise click.BadParameter(str(error), param_hint="--year-end") from None
     with obj.store(read_only=True) as store:
         rows = load_designations(store, program)
+        lists = coverage.of_program(store, program)
     if not rows:
         raise click.ClickException(f"no designations under program {program!r}")
-    table = with_average(rows, yearly(rows, end), end, average_years)
+    table = with_coverage(with_average(rows, yearly(rows, end), end, average_years), lists, end)
     if fmt == "table":
         _emit(joined_ranges(table), fmt, queries.YEARLY_TABLE)
     else:

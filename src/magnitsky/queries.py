@@ -60,12 +60,15 @@ ANALYSIS_COLUMNS = (
 )
 YEARLY_TABLE = (
     "year",
+    "coverage",
     "persons",
     "individuals",
     "entities",
     "direct",
     "ties",
     "unknown",
+    "basis_from_text",
+    "basis_from_list",
     "vessels",
     "aircraft",
     "delisted",
@@ -74,6 +77,8 @@ YEARLY_TABLE = (
     "change_persons_pct",
     "avg_not_ties",
     "change_not_ties_pct",
+    "avg_direct",
+    "change_direct_pct",
 )
 PRECEDENT_COLUMNS = (
     "kind",

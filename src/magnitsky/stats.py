@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from magnitsky.analysis import measures
-from magnitsky.analysis.windows import YearEnd, parse_year_end, year_of
+from magnitsky.analysis import coverage, measures
+from magnitsky.analysis.windows import YearEnd, parse_year_end, window, year_of
 
-__all__ = ["parse_year_end", "with_average", "year_of", "yearly"]
+__all__ = ["parse_year_end", "with_average", "with_coverage", "year_of", "yearly"]
 
 
 def yearly(
@@ -30,10 +30,12 @@ def with_average(
     table: list[dict[str, Any]],
     year_end: YearEnd,
     years: int,
-    keys: Sequence[str] = ("persons", "not_ties"),
+    keys: Sequence[str] = ("persons", "not_ties", "direct"),
 ) -> list[dict[str, Any]]:
     """``table`` with, per year, the previous ``years`` years' average of each measure in
-    ``keys`` (``avg_<key>_min/max``) and the change against it (``change_<key>_pct``)."""
+    ``keys`` (``avg_<key>_min/max``) and the change against it (``change_<key>_pct``);
+    ``direct`` is a range (those shown, up to those whose basis is not known), and so
+    are its average and change."""
     if not table:
         return table
     since = table[0]["year"]
@@ -46,4 +48,24 @@ def with_average(
             pct = avg["change_percent"] if avg else None
             row[f"change_{key}_pct_min"] = pct["min"] if pct else None
             row[f"change_{key}_pct_max"] = pct["max"] if pct else None
+    return table
+
+
+def with_coverage(
+    table: list[dict[str, Any]], lists: coverage.Coverage, year_end: YearEnd
+) -> list[dict[str, Any]]:
+    """``table`` with, per year, whether the lists read cover it only in part
+    (``partial``, ``covered_until``) and why its counts are lower bounds (``lower_bound``);
+    ``coverage``: the same in a few words, for the table format."""
+    for row in table:
+        coverage.mark(row, lists, window(row["year"], year_end))
+        until = row["covered_until"]
+        after = until is not None and window(row["year"], year_end)[0] > until
+        row["coverage"] = (
+            None
+            if until is None
+            else f"partial: documents only, lists to {until.isoformat()}"
+            if after
+            else f"partial: to {until.isoformat()}"
+        )
     return table

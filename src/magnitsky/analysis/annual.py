@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from magnitsky.analysis import countries, findings, measures, themes
+from magnitsky.analysis import coverage as lists
 from magnitsky.analysis.basis import ExtraEvidence
 from magnitsky.analysis.designations import PERSONS, load
 from magnitsky.analysis.multilateral_section import MultilateralSection, section
@@ -48,6 +49,8 @@ class Annual:
     """Every theme and victim group the rules know: never addressed, not in the year …"""
     text_evidence: dict[str, Any] = field(default_factory=dict)
     """How many persons (counted; of the program) have their basis from an official text."""
+    lists_read: lists.Coverage = lists.NONE
+    """How far the lists behind the program are read: a year after the last is partial."""
     multilateral: MultilateralSection | None = None
     """The multilateral section: the program's jurisdiction and its allies (None: the
     store has no other jurisdiction, or no persons matched across lists)."""
@@ -67,7 +70,14 @@ def annual(
     ``extra`` says otherwise (:func:`~magnitsky.analysis.designations.list_only`). The
     multilateral section compares the program's jurisdiction with every other in the
     store (:mod:`~magnitsky.analysis.multilateral_section`)."""
-    result = analyse(load(store, program, extra), program, year, year_end, average_years)
+    result = analyse(
+        load(store, program, extra),
+        program,
+        year,
+        year_end,
+        average_years,
+        lists.of_program(store, program),
+    )
     result.multilateral = section(store, program, result.window, year_end)
     return result
 
@@ -78,8 +88,10 @@ def analyse(
     year: int,
     year_end: YearEnd = CALENDAR,
     average_years: int = 5,
+    lists_read: lists.Coverage = lists.NONE,
 ) -> Annual:
-    """:func:`annual` on designations already loaded (enriched)."""
+    """:func:`annual` on designations already loaded (enriched); ``lists_read``: how far
+    the lists behind them are read (marks the partial years)."""
     win = window(year, year_end)
     opened = first_listing(program)
     since = year_of(opened, year_end) if opened else measures.first_year(rows, year_end)
@@ -91,7 +103,10 @@ def analyse(
         average_years=average_years,
         designations=list(rows),
         counted=measures.behind_window(rows, win, ALL),
-        yearly=measures.yearly(rows, year_end),
+        yearly=[
+            lists.mark(r, lists_read, window(r["year"], year_end))
+            for r in measures.yearly(rows, year_end)
+        ],
         average=measures.average(rows, year, year_end, average_years, since=since),
         countries=_countries(rows, win),
         regions=_named(measures.tally(rows, win, lambda r: r.get("regions") or []), "region"),
@@ -103,6 +118,7 @@ def analyse(
         themes=themes.of_window(rows, win),
         themes_by_year=themes.by_year(rows, year_end),
         coverage=themes.coverage(rows, win, year),
+        lists_read=lists_read,
     )
     result.text_evidence = themes.text_evidence(result.counted, rows)
     result.quality = quality(result.counted, rows)

@@ -42,6 +42,14 @@ ExtraEvidence = Callable[[Mapping[str, Any]], Sequence[Evidence]]
 class Judgement(NamedTuple):
     basis: str
     evidence: str | None
+    source: str | None = None
+    """Where the basis comes from (:data:`SOURCES`); None: not known."""
+
+
+SOURCES = ("official text", "regime", "list")
+"""Where a basis comes from: an official text read (a press release, a notice, a
+statement of reasons), the regime itself (a thematic program of one kind), or the list's
+own text (its remarks, such as 'Linked To:', or the entry's title)."""
 
 
 @dataclass(frozen=True)
@@ -90,23 +98,24 @@ def source_label(row: Mapping[str, Any]) -> str:
     return _config()[0].get(source, source)
 
 
-def _apply(rule: Rule, row: Mapping[str, Any]) -> str | None:
+def _apply(rule: Rule, row: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The evidence a rule finds, and where it comes from (:data:`SOURCES`)."""
     where = source_label(row)
     for name in rule.fields:
         if name == "linked_to":
             targets = [t for t in row.get("linked_to") or [] if t]
             if targets:
-                return f"{rule.label}: {'; '.join(targets)} ({where} remarks)"
+                return f"{rule.label}: {'; '.join(targets)} ({where} remarks)", "list"
         elif name == "program":
             key = str(row.get("program"))
             if key in rule.programs:
                 title = programs()[key].title if key in programs() else key
-                return f"program {key} ({title})"
+                return f"program {key} ({title})", "regime"
         else:
             text = row.get(name) or ""
             found = rule.words.search(text) if rule.words else None
             if found and not (rule.unless and rule.unless.search(text)):
-                return f"{found.group(0)!r} in {name}: {text!r} ({where} {name})"
+                return f"{found.group(0)!r} in {name}: {text!r} ({where} {name})", "list"
     return None
 
 
@@ -117,11 +126,11 @@ def classify(row: Mapping[str, Any], extra: Sequence[Evidence] = ()) -> Judgemen
     if extra:
         first = extra[0].basis
         texts = [f"{e.text} ({e.source})" for e in extra if e.basis == first]
-        return Judgement(first, "; ".join(texts))
+        return Judgement(first, "; ".join(texts), "official text")
     for rule in _config()[1]:
-        evidence = _apply(rule, row)
-        if evidence:
-            return Judgement(rule.basis, evidence)
+        found = _apply(rule, row)
+        if found:
+            return Judgement(rule.basis, *found)
     return Judgement("unknown", None)
 
 

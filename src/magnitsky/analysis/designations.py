@@ -52,7 +52,7 @@ def annotate(row: dict[str, Any], extra: bases.ExtraEvidence | None = None) -> d
     row.update(
         basis=judged.basis,
         basis_evidence=judged.evidence,
-        basis_source=texts.OFFICIAL if shown else texts.LIST if judged.evidence else None,
+        basis_source=judged.source,
         **told,
         **_merged_roles(row, found, told),
         country_codes=codes,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from magnitsky.analysis import measures, themes
 from magnitsky.analysis.texts import words
 from magnitsky.analysis.windows import describe
+from magnitsky.programs import programs
 
 if TYPE_CHECKING:
     from magnitsky.analysis.annual import Annual
@@ -54,12 +55,26 @@ def _value(lo: int, hi: int) -> int | str:
     return lo if lo == hi else f"{lo}–{hi}"
 
 
+def scope(a: Annual) -> str:
+    """What a finding counts: the program and the year's days, ``US-GLOMAG (Global
+    Magnitsky (E.O. 13818)) designations, calendar year 2023 (2023-01-01 to 2023-12-31)``;
+    a year the lists read cover only in part says so."""
+    known = programs().get(a.program)
+    start, end = a.window
+    said = (
+        f"{a.program} ({known.title if known else a.program}) designations,"
+        f" {describe(a.year, a.year_end)} ({start.isoformat()} to {end.isoformat()})"
+    )
+    partial = a.lists_read.partial(a.window)
+    return f"{said}; {partial}" if partial else said
+
+
 def _finding(a: Annual, text: str, measure: str, lo: int, hi: int, **more: Any) -> Finding:
     rows = measures.behind_window(a.designations, a.window, measure) if measure else []
     definition = more.pop("definition", None) or measures.MEASURES[measure].definition
     return {
         "text": text,
-        "definition": definition,
+        "definition": f"{scope(a)}: {definition}",
         "measure": measure,
         "value": _value(lo, hi),
         "window": a.window,
@@ -80,7 +95,9 @@ def _persons(a: Annual, label: str) -> Finding:
         f" ({amount(*ind, 'individual', 'individuals')},"
         f" {amount(*ent, 'entity', 'entities')})"
     )
-    return _finding(a, text + _against(a, "persons") + ".", "persons", lo, hi)
+    partial = a.lists_read.partial(a.window)
+    more = f" The year is covered only in part ({partial})." if partial else ""
+    return _finding(a, text + _against(a, "persons") + "." + more, "persons", lo, hi)
 
 
 def _against(a: Annual, key: str) -> str:
@@ -95,6 +112,9 @@ def _against(a: Annual, key: str) -> str:
         note = f" (exact for the period as a whole, though {ranges} are ranges year by year)"
     elif ranges:
         note = f" ({ranges} known only as ranges)"
+    partial = [str(r["year"]) for r in a.yearly if r["year"] in years and r.get("partial")]
+    if partial:
+        note += f" ({', '.join(partial)} covered only in part)"
     return (
         f", {change(avg['change_percent'])} the {period} annual average of"
         f" {amount(avg['min'], avg['max'])}{note}"
@@ -105,23 +125,52 @@ def _without_ties(a: Annual) -> Finding:
     lo, hi = _count(a, "not_ties")
     ties = _count(a, "ties")
     text = (
-        f"Leaving out those designated for ties to other listed persons ({amount(*ties)}),"
-        f" {amount(lo, hi, 'person was', 'persons were')} designated{_against(a, 'not_ties')}."
+        f"Leaving out those shown to be designated for ties to other listed persons"
+        f" ({amount(*ties)}), {amount(lo, hi, 'person was', 'persons were')}"
+        f" designated{_against(a, 'not_ties')}."
     )
     return _finding(a, text, "not_ties", lo, hi)
 
 
-def _basis(a: Annual) -> Finding:
-    direct, unknown = _count(a, "direct"), _count(a, "unknown")
-    hr, corr = _count(a, "human_rights"), _count(a, "corruption")
-    text = (
-        f"The texts read show {amount(*direct, 'person', 'persons')} designated for their own"
-        f" conduct ({amount(*hr)} for human-rights abuse, {amount(*corr)} for corruption);"
-        f" for {amount(*unknown, 'person', 'persons')} they do not show the basis, so the"
-        f" number designated for direct involvement lies between {direct[0]} and"
-        f" {direct[1] + unknown[1]}."
+def basis_read(a: Annual) -> str:
+    """For how many of the year's persons the basis comes from an official text, the
+    regime, the list, or is not known: ``the basis was read from an official text for 0
+    of the 78 persons, from the list's remarks for 51, and is not known for 27``."""
+    persons = _count(a, "persons")
+    parts = [
+        (f"read from an official text for {amount(*_count(a, 'basis_from_text'))}", True),
+        (f"stated by the regime itself for {amount(*_count(a, 'basis_from_regime'))}", False),
+        (f"from the list's remarks for {amount(*_count(a, 'basis_from_list'))}", False),
+        (f"is not known for {amount(*_count(a, 'unknown'))}", True),
+    ]
+    said = [p for p, always in parts if always or not p.endswith(" 0")]
+    return (
+        f"of the {amount(*persons, 'person', 'persons')}, the basis was "
+        + ", ".join(said[:-1])
+        + f" and {said[-1]}"
     )
-    return _finding(a, text, "unknown", *unknown)
+
+
+def _direct(a: Annual) -> Finding:
+    """Direct involvement as a range: at least those shown, at most those too whose basis
+    is not known; with what the basis rests on. A basis nothing shows is never a 0."""
+    lo, hi = _count(a, "direct")
+    shown = [
+        f"{amount(*n)} for {_BASIS_WORDS[b]}"
+        for b in ("human_rights", "corruption")
+        if (n := _count(a, b))[1]
+    ]
+    unknown = _count(a, "unknown")
+    text = f"Designated for direct involvement (their own abuse or corruption): {amount(lo, hi)}"
+    if unknown[1]:
+        text += (
+            f", at least those shown ({'; '.join(shown) if shown else 'none shown'}), at most"
+            f" those too whose basis is not known ({amount(*unknown)})"
+        )
+    elif shown:
+        text += f" ({'; '.join(shown)})"
+    text += f"{_against(a, 'direct')}. Basis: {basis_read(a)}."
+    return _finding(a, text, "direct", lo, hi)
 
 
 def _linked_leaders(a: Annual) -> Finding | None:
@@ -320,9 +369,8 @@ def _precedents(a: Annual) -> list[Finding]:
         out.append(
             {
                 "text": text,
-                "definition": f"first designation whose {p['kind']} is {p['value']}: "
-                + (p["evidence"] or "")
-                + rivals,
+                "definition": f"{scope(a)}: first designation whose {p['kind']} is"
+                f" {p['value']}: " + (p["evidence"] or "") + rivals,
                 "measure": "precedent",
                 "value": p["value"],
                 "window": a.window,
@@ -352,7 +400,7 @@ def of(a: Annual) -> list[Finding]:
     found: list[Finding | None] = [
         _persons(a, label),
         _without_ties(a),
-        _basis(a),
+        _direct(a),
         _texts(a),
         _linked_leaders(a),
         _since(a),

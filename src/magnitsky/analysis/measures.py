@@ -4,6 +4,10 @@ A designation dated by a bracket lying wholly inside a window counts there for c
 ("min" and "max"); one whose bracket only overlaps the window may belong to it ("max"
 only). A baseline (listed on or before the first snapshot) is a bracket from the
 program's first listings. Every count has its list: :func:`behind`.
+
+A measure with a ``lower`` test is a range in what is known too: ``direct`` counts at
+least the persons a text or the list shows were designated for their own conduct, at
+most those too whose basis is not known (never "0" for "not read").
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ class Measure:
     definition: str
     test: Callable[[Row], bool]
     event: str = "listed"  # listed | delisted: which date places the row in a year
+    lower: Callable[[Row], bool] | None = None
+    """Of the rows ``test`` takes (the most it can be), those certainly counted (the
+    least); None: all of them."""
 
 
 def _person(r: Row) -> bool:
@@ -52,8 +59,11 @@ MEASURES: dict[str, Measure] = {
         Measure("aircraft", "aircraft listed (property, counted apart)", _schema("Airplane")),
         Measure(
             "direct",
-            "persons shown to be designated for their own human-rights abuse or corruption",
-            _basis(*DIRECT),
+            "persons designated for their own human-rights abuse or corruption (direct"
+            " involvement): at least those an official text or the list shows, at most those"
+            " too whose basis is not known",
+            _basis(*DIRECT, "unknown"),
+            lower=_basis(*DIRECT),
         ),
         Measure(
             "human_rights",
@@ -77,6 +87,18 @@ MEASURES: dict[str, Measure] = {
             "persons whose basis an official text read shows (a Treasury press release or"
             " a Federal Register notice), not the list alone",
             lambda r: _person(r) and r.get("basis_source") == "official text",
+        ),
+        Measure(
+            "basis_from_list",
+            "persons whose basis only the list shows (its remarks, such as 'Linked To:', or"
+            " its title), no official text read",
+            lambda r: _person(r) and r.get("basis_source") == "list",
+        ),
+        Measure(
+            "basis_from_regime",
+            "persons whose basis the regime itself states (a thematic program of one kind:"
+            " human rights, or corruption), no official text read",
+            lambda r: _person(r) and r.get("basis_source") == "regime",
         ),
         Measure("delisted", "persons delisted", _person, "delisted"),
         Measure(
@@ -117,7 +139,8 @@ def behind_window(rows: Iterable[Row], win: Window, measure: str | Measure) -> l
     for row in rows:
         where = placement(row, win, m.event) if m.test(row) else None
         if where:
-            out.append({**row, "certain": where == "certain"})
+            sure = where == "certain" and (m.lower is None or m.lower(row))
+            out.append({**row, "certain": sure})
     return out
 
 

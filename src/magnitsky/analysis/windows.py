@@ -36,8 +36,11 @@ def span(first: int, last: int, year_end: YearEnd = CALENDAR) -> tuple[date, dat
 
 
 def describe(year: int, year_end: YearEnd = CALENDAR) -> str:
-    """``2023`` or ``2023 (6 Dec 2022 – 5 Dec 2023)`` for a year that is not a calendar year."""
+    """Which days ``year`` counts: ``calendar year 2023`` or ``the year ending 5 December
+    2023 (6 Dec 2022 – 5 Dec 2023)``."""
     if year_end == CALENDAR:
-        return str(year)
+        return f"calendar year {year}"
     start, end = window(year, year_end)
-    return f"{year} ({start.day} {start:%b %Y} – {end.day} {end:%b %Y})"
+    return (
+        f"the year ending {end.day} {end:%B %Y} ({start.day} {start:%b %Y} – {end.day} {end:%b %Y})"
+    )

@@ -13,13 +13,13 @@ import matplotlib as mpl
 from starlette.requests import Request
 from starlette.responses import Response
 
-from magnitsky.analysis import measures
+from magnitsky.analysis import coverage, measures
 from magnitsky.analysis.annual import Annual
 from magnitsky.analysis.designations import PERSONS
 from magnitsky.analysis.windows import CALENDAR, YearEnd, window
 from magnitsky.report import charts
 from magnitsky.report.svg import STYLE, Chart
-from magnitsky.stats import with_average, yearly
+from magnitsky.stats import with_average, with_coverage, yearly
 from magnitsky.web import params, responses
 from magnitsky.web.catalogue import Catalogue, Row
 from magnitsky.web.routes import DRAWING, catalogue, off_loop
@@ -76,17 +76,22 @@ dated by a bracket that may fall in it. <a href="{{ chart_url }}">The chart as S
 {%- if year_end_text != "12-31" %} (years ending on {{ year_end_text }}){% endif %}.
 <a href="/download/yearly.csv?{{ stats_query }}">CSV</a> ·
 <a href="/api/stats/yearly?{{ stats_query }}">JSON</a></caption>
-{{ head(["Year", "Persons", "Direct involvement", "Solely for ties", "Basis unknown",
-         "Vessels", "Aircraft", "Delisted", "Average of the years before"]) }}
+{{ head(["Year", "Persons", "Direct involvement (shown – with basis unknown)", "Solely for ties",
+         "Basis unknown", "Basis from: official text · list", "Vessels", "Aircraft",
+         "Delisted", "Average of the years before"]) }}
 <tbody>
 {% for y in yearly %}
 {% set link = "/designations?program=" ~ program|urlencode ~ "&year=" ~ y.year ~ year_end_param %}
 <tr>
-<th scope="row"><a href="{{ link }}">{{ y.year }}</a></th>
+<th scope="row"><a href="{{ link }}">{{ y.year }}</a>
+{%- if y.coverage %} <span class="partial">({{ y.coverage }})</span>{% endif %}</th>
 <td>{{ span(y.persons_min, y.persons_max) }}</td>
 <td>{{ span(y.direct_min, y.direct_max) }}</td>
 <td>{{ span(y.ties_min, y.ties_max) }}</td>
 <td>{{ span(y.unknown_min, y.unknown_max) }}</td>
+<td>{{ span(y.basis_from_text_min, y.basis_from_text_max) }} ·
+{{ span(y.basis_from_list_min + y.basis_from_regime_min,
+        y.basis_from_list_max + y.basis_from_regime_max) }}</td>
 <td>{{ span(y.vessels_min, y.vessels_max) }}</td>
 <td>{{ span(y.aircraft_min, y.aircraft_max) }}</td>
 <td>{{ span(y.delisted_min, y.delisted_max) }}</td>
@@ -111,7 +116,9 @@ dated by a bracket that may fall in it. <a href="{{ chart_url }}">The chart as S
 {% for y in years %}
 {% set c = p.years.get(y) %}
 {% set link = "/designations?program=" ~ p.program|urlencode ~ "&year=" ~ y ~ year_end_param %}
-<td>{% if c and c[1] %}<a href="{{ link }}">{{ span(c[0], c[1]) }}</a>{% endif %}</td>
+<td>{% if c and c[1] %}<a href="{{ link }}">{{ span(c[0], c[1]) }}</a>
+{%- if p.partial.get(y) %} <span class="partial">(partial: to {{ p.partial[y]|cell }})</span>
+{%- endif %}{% endif %}</td>
 {% endfor %}
 </tr>
 {% endfor %}
@@ -218,7 +225,10 @@ def per_program(cat: Catalogue, year_end: YearEnd) -> tuple[list[int], list[dict
             rows = [cat.designations[i] for i in cat.indices(program)]
             table = measures.yearly(rows, year_end, ("persons",))
             counts = {t["year"]: (t["persons_min"], t["persons_max"]) for t in table}
-            out.append({"program": program, "years": counts})
+            with cat.store() as store:
+                lists = coverage.of_program(store, program)
+            until = {y: lists.covered_until(window(y, year_end)) for y in counts}
+            out.append({"program": program, "years": counts, "partial": until})
         return sorted({y for p in out for y in p["years"]}), out
 
     found: tuple[list[int], list[dict[str, Any]]] = cat.memo(("per_program", year_end), make)
@@ -232,7 +242,11 @@ def yearly_stats(
 
     def make() -> list[dict[str, Any]]:
         rows = cat.program_rows(program)
-        return with_average(rows, yearly(rows, year_end), year_end, years)
+        with cat.store() as store:
+            lists = coverage.of_program(store, program)
+        return with_coverage(
+            with_average(rows, yearly(rows, year_end), year_end, years), lists, year_end
+        )
 
     found: list[dict[str, Any]] = cat.memo(("yearly", program, year_end, years), make)
     return found
