@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from magnitsky.report import write_report
-from magnitsky.report.charts import basis_series
 from magnitsky.report.svg import inline
 from tests.report_fixtures import make_annual
 
@@ -205,14 +204,6 @@ def test_an_address_in_a_sentence_links_without_the_sentences_punctuation() -> N
         '(Treasury press release sm460.html, <a href="https://home.treasury.gov/x/sm460"'
         ' rel="noreferrer">https://home.treasury.gov/x/sm460</a>).')
     assert 'href="https://en.wikipedia.org/wiki/A_(b)"' in text("see https://en.wikipedia.org/wiki/A_(b)")
-
-
-def test_charts_stack_the_bases_that_partition_persons() -> None:
-    yearly = make_annual().yearly
-    assert basis_series(yearly) == ["human_rights", "corruption", "ties", "unknown"]
-    for row in yearly:
-        row["human_rights_max"] += 1  # no longer adds up: fall back to direct / ties
-    assert basis_series(yearly) == ["direct", "ties", "unknown"]
 
 
 def test_inlined_svg_ids_are_unique_per_chart_and_references_follow() -> None:

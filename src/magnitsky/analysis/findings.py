@@ -69,6 +69,16 @@ def scope(a: Annual) -> str:
     return f"{said}; {partial}" if partial else said
 
 
+def title(a: Annual) -> str:
+    """The report's title: the program and the year's days, ``US-GLOMAG (Global
+    Magnitsky (E.O. 13818)): designations in calendar year 2023``; ``(partial)`` when the
+    lists read cover the year only in part."""
+    known = programs().get(a.program)
+    name = f"{a.program} ({known.title})" if known else a.program
+    partial = " (partial)" if a.lists_read.partial(a.window) else ""
+    return f"{name}: designations in {describe(a.year, a.year_end)}{partial}"
+
+
 def _finding(a: Annual, text: str, measure: str, lo: int, hi: int, **more: Any) -> Finding:
     rows = measures.behind_window(a.designations, a.window, measure) if measure else []
     definition = more.pop("definition", None) or measures.MEASURES[measure].definition

@@ -32,7 +32,8 @@ from typing import Any
 
 from rigour.names import pick_name
 
-from magnitsky.analysis.windows import CALENDAR, YearEnd, year_of
+from magnitsky.analysis.coverage import NONE, Coverage, mark, of_jurisdictions
+from magnitsky.analysis.windows import CALENDAR, YearEnd, window, year_of
 from magnitsky.programs import programs as all_programs
 from magnitsky.store import Store
 
@@ -267,13 +268,18 @@ def rows(found: Iterable[Person]) -> list[dict[str, Any]]:
     return out
 
 
+Basis = tuple[str, str | None]
+"""A designation's basis and where it comes from (:data:`magnitsky.analysis.basis.SOURCES`;
+None: not told)."""
+
+
 def bases(
     store: Store, programs: Sequence[str] = MAGNITSKY_PROGRAMS
-) -> dict[tuple[str, str, str], str]:
+) -> dict[tuple[str, str, str], Basis]:
     """The basis of each designation under the programs, as the analysis judges it
     (:mod:`magnitsky.analysis.basis`: a thematic program states it, a list's remarks or an
-    official text read may show it): ``(source, source_id, program) -> basis``, the
-    basis of the first listing period."""
+    official text read may show it), and where it comes from: ``(source, source_id,
+    program) -> (basis, basis_source)``, those of the first listing period."""
     from magnitsky.analysis.designations import enrich
     from magnitsky.analysis.texts import OfficialTexts
 
@@ -282,21 +288,30 @@ def bases(
         " ORDER BY listed_not_after, program, name",
         [list(programs)],
     )
-    out: dict[tuple[str, str, str], str] = {}
+    out: dict[tuple[str, str, str], Basis] = {}
     for row in enrich(store, rows, OfficialTexts.of(store)):
-        out.setdefault((row["source"], row["source_id"], row["program"]), row["basis"])
+        key = (row["source"], row["source_id"], row["program"])
+        out.setdefault(key, (row["basis"], row["basis_source"]))
     return out
 
 
 BASIS_COUNTS = ("human_rights", "corruption", "ties", "basis_unknown")
 """What ``counts_per_year`` adds with the bases: the persons by basis, where the source
 tells (a thematic program, the list's remarks, an official text read)."""
+BASIS_SOURCE_COUNTS = {
+    "regime": "basis_from_regime",
+    "official text": "basis_from_text",
+    "list": "basis_from_list",
+}
+"""And where each basis comes from: the regime itself (a thematic program of one kind),
+an official text read, the list's remarks; ``basis_unknown``: not told."""
 
 
 def counts_per_year(
     found: Iterable[Person],
     year_end: YearEnd = CALENDAR,
-    basis: Mapping[tuple[str, str, str], str] | None = None,
+    basis: Mapping[tuple[str, str, str], Basis] | None = None,
+    lists: Mapping[str, Coverage] | None = None,
 ) -> list[dict[str, Any]]:
     """Per jurisdiction and year: the persons it sanctioned (by the date of its first
     listing of them), how many of those are multilateral, and of those, how many it
@@ -304,12 +319,24 @@ def counts_per_year(
     jurisdiction on, and for how many the dates leave the order open
     (:meth:`Person.order`). ``uncertain_year``: of the persons, those whose date is a
     bracket across the year's boundary. With ``basis`` (:func:`bases`), the persons by
-    basis too (:data:`BASIS_COUNTS`)."""
+    basis too (:data:`BASIS_COUNTS`) and by where it comes from
+    (:data:`BASIS_SOURCE_COUNTS`). With ``lists`` (per jurisdiction, how far its lists
+    are read: :func:`magnitsky.analysis.coverage.of_jurisdictions`), whether the year is
+    covered only in part and whether its counts are lower bounds
+    (:func:`magnitsky.analysis.coverage.mark`)."""
+    told = (*BASIS_COUNTS, *BASIS_SOURCE_COUNTS.values()) if basis is not None else ()
     zero = dict.fromkeys(
-        ("persons", "multilateral", "first", "followed", "order_unknown", "uncertain_year"), 0
+        (
+            "persons",
+            *told,
+            "multilateral",
+            "first",
+            "followed",
+            "order_unknown",
+            "uncertain_year",
+        ),
+        0,
     )
-    if basis is not None:
-        zero |= dict.fromkeys(BASIS_COUNTS, 0)
     counts: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: dict(zero))
     for person in found:
         for listing in person.listings:
@@ -325,9 +352,25 @@ def counts_per_year(
             if low is None or year_of(low, year_end) != year_of(listing.not_after, year_end):
                 row["uncertain_year"] += 1
             if basis is not None:
-                told = basis.get((listing.source, listing.source_id, listing.program))
-                row[told if told in BASIS_COUNTS else "basis_unknown"] += 1
-    return [{"jurisdiction": j, "year": y, **counted} for (j, y), counted in sorted(counts.items())]
+                said = basis.get((listing.source, listing.source_id, listing.program))
+                shown, source = said or (None, None)
+                row[shown if shown in BASIS_COUNTS else "basis_unknown"] += 1
+                if source in BASIS_SOURCE_COUNTS:
+                    row[BASIS_SOURCE_COUNTS[source]] += 1
+    out: list[dict[str, Any]] = [
+        {"jurisdiction": j, "year": y, **counted} for (j, y), counted in sorted(counts.items())
+    ]
+    if lists is None:
+        return out
+    return [
+        {
+            "jurisdiction": entry["jurisdiction"],
+            "year": entry["year"],
+            **mark({}, lists.get(entry["jurisdiction"], NONE), window(entry["year"], year_end)),
+            **entry,
+        }
+        for entry in out
+    ]
 
 
 def combinations(found: Iterable[Person]) -> list[dict[str, Any]]:
@@ -448,25 +491,30 @@ def view(
     programs = programs or MAGNITSKY_PROGRAMS
     schemas = (*PERSON_SCHEMAS, "Vessel", "Airplane") if with_property else PERSON_SCHEMAS
     found = persons(store, programs, schemas, allies_any_program)
-    basis = bases(store, programs) if name == "counts" else None
-    return tabulate(found, name, year_end, basis)
+    if name != "counts":
+        return tabulate(found, name, year_end)
+    return tabulate(
+        found, name, year_end, bases(store, programs), of_jurisdictions(store, programs)
+    )
 
 
 def tabulate(
     found: Sequence[Person],
     name: str,
     year_end: YearEnd = CALENDAR,
-    basis: Mapping[tuple[str, str, str], str] | None = None,
+    basis: Mapping[tuple[str, str, str], Basis] | None = None,
+    lists: Mapping[str, Coverage] | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """One of :data:`VIEWS` over the persons found, and its columns (``basis``: the
-    counts by basis too, :func:`bases`)."""
+    counts by basis too, :func:`bases`; ``lists``: the partial years and lower bounds,
+    :func:`counts_per_year`)."""
     if name == "persons":
         return rows(multilateral(found)), list(MULTILATERAL_COLUMNS)
     if name == "unilateral":
         alone = MULTILATERAL_COLUMNS[: MULTILATERAL_COLUMNS.index("first_certain")]
         return rows(unilateral(found)), list(alone)
     if name == "counts":
-        table = counts_per_year(found, year_end, basis)
+        table = counts_per_year(found, year_end, basis, lists)
     elif name == "overlaps":
         table = overlaps(found)
     elif name == "combinations":

@@ -19,7 +19,8 @@ from datetime import date
 from typing import Any
 
 from magnitsky.analysis import multilateral as multi
-from magnitsky.analysis.windows import CALENDAR, YearEnd, year_of
+from magnitsky.analysis.coverage import of_jurisdictions
+from magnitsky.analysis.windows import CALENDAR, YearEnd, describe, year_of
 from magnitsky.programs import first_listing
 from magnitsky.programs import programs as all_programs
 from magnitsky.store import Store
@@ -68,6 +69,8 @@ class MultilateralSection:
     listings: list[dict[str, Any]]
     """Every person and jurisdiction: the rows behind every number of the section."""
     summary: list[str] = field(default_factory=list)
+    year_end: YearEnd = CALENDAR
+    """Where the section's years end (the report's)."""
 
 
 def section(
@@ -95,7 +98,9 @@ def section(
         persons=len(found),
         multilateral=len(shared),
         coverage=coverage(store, found, programs),
-        counts=multi.counts_per_year(found, year_end, multi.bases(store, programs)),
+        counts=multi.counts_per_year(
+            found, year_end, multi.bases(store, programs), of_jurisdictions(store, programs)
+        ),
         overlaps=multi.overlaps(found),
         combinations=multi.combinations(found),
         lags=lags(shared),
@@ -117,6 +122,7 @@ def section(
         ),
         possible_matches=_possible(store, programs),
         listings=listing_rows(found),
+        year_end=year_end,
     )
     result.summary = summary(result, found)
     return result
@@ -319,6 +325,7 @@ def coverage(
         " WHERE s.status = 'accepted' GROUP BY ALL ORDER BY ALL",
         [list(programs)],
     )
+    read = of_jurisdictions(store, programs)
     per: dict[str, list[multi.Listing]] = defaultdict(list)
     for person in found:
         for listing in person.listings:
@@ -343,6 +350,7 @@ def coverage(
                     for r in mine
                 ),
                 "as_of": max((r["last_list"] for r in mine), default=None),
+                "lower_bound": read[jurisdiction].lower_bound if jurisdiction in read else None,
                 "persons": len(listings),
                 "exact_dates": sum(1 for x in listings if x.date_quality == "exact"),
                 "first_listing": min(x.listed_on for x in listings),
@@ -376,6 +384,35 @@ def _persons(n: int) -> str:
     return f"{n} person" if n == 1 else f"{n} persons"
 
 
+_BASIS_WORDS = {
+    "human_rights": "human-rights abuse",
+    "corruption": "corruption",
+    "ties": "ties to a listed person",
+}
+_SOURCE_WORDS = {
+    "basis_from_regime": "stated by the regime itself",
+    "basis_from_text": "read from an official text",
+    "basis_from_list": "from the list's remarks",
+    "basis_unknown": "not told",
+}
+
+
+def year_counts_said(r: dict[str, Any], programs: Sequence[str]) -> str:
+    """A jurisdiction's year in words: the persons (``at least`` where its list is one
+    file without history), under which programs, where the basis comes from next to the
+    number, the bases shown (a basis nothing shows is never a 0), and whether the year
+    is covered only in part."""
+    persons = _persons(r["persons"])
+    said = f"{r['jurisdiction']} ({', '.join(programs)}) sanctioned "
+    said += f"at least {persons}" if r.get("lower_bound") else persons
+    sources = [f"{words} for {r[k]}" for k, words in _SOURCE_WORDS.items() if r.get(k)]
+    shown = [f"{r[k]} for {words}" for k, words in _BASIS_WORDS.items() if r.get(k)]
+    said += f" (basis {', '.join(sources)}"
+    said += f"; shown: {', '.join(shown)})" if shown else ")"
+    notes = [n for n in (r.get("partial"), r.get("lower_bound")) if n]
+    return said + (f" [{'; '.join(notes)}]" if notes else "")
+
+
 def summary(result: MultilateralSection, found: Sequence[multi.Person]) -> list[str]:
     """The section's findings in words, each a number the tables below show."""
     j = result.jurisdiction
@@ -383,14 +420,18 @@ def summary(result: MultilateralSection, found: Sequence[multi.Person]) -> list[
     mine = [p for p in found if j in p.jurisdictions]
     shared = [p for p in mine if len(p.listings) > 1]
     own = next((r for r in result.lags if r["jurisdiction"] == j), None)
+    bounds = [
+        f"{r['jurisdiction']}: {r['lower_bound']}" for r in result.coverage if r["lower_bound"]
+    ]
     out = [
-        f"{len(result.coverage)} jurisdictions sanctioned {result.persons} persons (individuals"
-        f" and entities) under their Magnitsky-style programs; {result.multilateral} of them"
-        " by two or more.",
+        f"Over all years read, {len(result.coverage)} jurisdictions sanctioned"
+        f" {'at least ' if bounds else ''}{result.persons} persons (individuals and entities)"
+        f" under their Magnitsky-style programs; {result.multilateral} of them by two or"
+        " more" + (f" ({'; '.join(bounds)})." if bounds else "."),
     ]
     if mine and own:
         out.append(
-            f"Of the {len(mine)} persons {j} sanctioned, {len(shared)}"
+            f"Over all years read, of the {len(mine)} persons {j} sanctioned, {len(shared)}"
             f" ({100 * len(shared) / len(mine):.0f}%) were sanctioned by at least one other"
             f" jurisdiction too: {j} was certainly first on {own['first']}, first the same"
             f" day as another on {own['together']}, followed another on {own['followed']};"
@@ -403,14 +444,12 @@ def summary(result: MultilateralSection, found: Sequence[multi.Person]) -> list[
         )
     year = [r for r in result.counts if r["year"] == result.year]
     if year:
+        programs = {r["jurisdiction"]: r["programs"] for r in result.coverage}
         out.append(
-            f"In {result.year}: "
-            + "; ".join(
-                f"{r['jurisdiction']} sanctioned {_persons(r['persons'])}"
-                f" ({r['human_rights']} for human-rights abuse, {r['corruption']} for"
-                f" corruption, {r['ties']} for ties, {r['basis_unknown']} not told)"
-                for r in year
-            )
+            f"In {describe(result.year, result.year_end)} ({start.isoformat()} to"
+            f" {end.isoformat()}), counting each person once per jurisdiction, in the year"
+            " of its first listing of them under any of its Magnitsky-style programs: "
+            + "; ".join(year_counts_said(r, programs.get(r["jurisdiction"], [])) for r in year)
             + "."
         )
     in_year = {r["person_id"] for r in result.year_listings}

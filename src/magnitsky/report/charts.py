@@ -21,6 +21,8 @@ from magnitsky.report.svg import (
     figure,
     hatched,
     light,
+    partial_years,
+    year_axis,
 )
 from magnitsky.report.tables import span
 from magnitsky.report.timeline import timeline_chart
@@ -32,31 +34,17 @@ if TYPE_CHECKING:
 BASES = {
     "human_rights": ("Human-rights abuse", "#0072B2"),
     "corruption": ("Corruption", "#E69F00"),
-    "direct": ("Direct involvement", "#0072B2"),
     "ties": ("Solely for ties", "#009E73"),
     "unknown": ("Basis unknown", GREY),
 }
 TOP = 15  # bars drawn in the category charts; the CSV has them all
 
 
-def basis_series(yearly: list[dict[str, Any]]) -> list[str]:
-    """The bases that split persons without overlap: human rights / corruption / ties /
-    unknown when they add up to the persons counted, else direct / ties / unknown."""
-    for parts in (["human_rights", "corruption", "ties", "unknown"], ["direct", "ties", "unknown"]):
-        if all(
-            sum(r.get(f"{p}_{m}", 0) for p in parts) == r.get(f"persons_{m}", 0)
-            for r in yearly
-            for m in ("min", "max")
-        ):
-            return parts
-    return ["direct", "ties", "unknown"]
-
-
 def yearly_chart(annual: Annual) -> Chart | None:
     rows = sorted(annual.yearly, key=lambda r: r["year"])
     if not rows:
         return None
-    parts = basis_series(rows)
+    parts = list(BASES)  # every person has exactly one: the stack is the persons
     fig, ax = figure(4.2)
     years = [r["year"] for r in rows]
     bottom = [0] * len(rows)
@@ -83,10 +71,8 @@ def yearly_chart(annual: Annual) -> Chart | None:
         )
     ax.bar([0], [0], **hatched(GREY), label="may fall in the year (dated by a bracket)")
     ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
-    ax.set_xticks(years, [str(y) for y in years])
-    for tick in ax.get_xticklabels():
-        if tick.get_text() == str(annual.year):
-            tick.set_fontweight("bold")
+    partial = partial_years(rows)
+    year_axis(ax, years, partial, annual.year)
     ax.set_ylabel("persons designated")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     fig.legend(frameon=False, fontsize=8, loc="outside upper center", ncols=5)
@@ -94,12 +80,28 @@ def yearly_chart(annual: Annual) -> Chart | None:
     description = (
         "Stacked bars per year: solid, the persons certainly designated in the year, by"
         " basis; hatched above, those dated by a bracket that may fall in the year. Labels:"
-        " at least–at most. "
-        + "; ".join(
-            f"{r['year']}: {r.get('persons_min', 0)}–{r.get('persons_max', 0)}" for r in rows
-        )
+        " at least–at most. Direct involvement is at least the human-rights abuse and"
+        " corruption bars, at most those and the basis unknown. "
+        + "; ".join(_year_said(r) for r in rows)
     )
     return chart(fig, "yearly", title, description)
+
+
+def _year_said(r: dict[str, Any]) -> str:
+    """A year of the chart in words: its persons, the direct-involvement range, where the
+    basis comes from, and whether the year is covered only in part."""
+    said = (
+        f"{r['year']}: {span(r.get('persons_min', 0), r.get('persons_max', 0))} persons,"
+        f" direct involvement {span(r.get('direct_min', 0), r.get('direct_max', 0))}"
+        f" (basis from an official text for {span(*_pair(r, 'basis_from_text'))}, the"
+        f" regime for {span(*_pair(r, 'basis_from_regime'))}, the list for"
+        f" {span(*_pair(r, 'basis_from_list'))}, not known for {span(*_pair(r, 'unknown'))})"
+    )
+    return f"{said} [{r['partial']}]" if r.get("partial") else said
+
+
+def _pair(r: dict[str, Any], key: str) -> tuple[int, int]:
+    return r.get(f"{key}_min", 0), r.get(f"{key}_max", 0)
 
 
 LABELS = ("name", "country", "region", "role", "label", "code", "kind")
@@ -207,10 +209,7 @@ def themes_chart(annual: Annual, anchors: set[str]) -> Chart | None:
             ax.bar([0], [0], color=light(colour, 0.6), label=what)
     ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
-    ax.set_xticks(years, [str(y) for y in years])
-    for tick in ax.get_xticklabels():
-        if tick.get_text() == str(annual.year):
-            tick.set_fontweight("bold")
+    year_axis(ax, years, partial_years(annual.yearly), annual.year)
     ax.spines[["left", "bottom"]].set_visible(False)
     ax.tick_params(length=0)
     fig.legend(frameon=False, fontsize=8, loc="outside upper center", ncols=3)

@@ -8,6 +8,8 @@ import re
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from magnitsky.analysis.findings import scope
+from magnitsky.analysis.findings import title as report_title
 from magnitsky.report import methodology, multilateral, trace
 from magnitsky.report.svg import Chart
 from magnitsky.report.tables import (
@@ -242,6 +244,12 @@ def multilateral_section(annual: Annual, charts: list[Chart], tables: dict[str, 
     )
 
 
+def partial_note(annual: Annual) -> str:
+    """The year covered only in part, said under the title."""
+    partial = annual.lists_read.partial(annual.window)
+    return f" <strong>{escape(scope(annual))}.</strong>" if partial else ""
+
+
 def _listing(t: Table) -> str:
     return table(view(t, counted_view), row_ids=[r["row_id"] for r in t.rows])
 
@@ -268,7 +276,7 @@ def page(
 ) -> str:
     groups = trace.all_groups(annual)
     counted = tables["counted"]
-    title = f"{annual.program}: designations in {annual.year}"
+    title = report_title(annual)
     start, end = annual.window
     body = {
         "findings": findings(annual, groups["finding"]),
@@ -303,6 +311,7 @@ def page(
         f" {start.isoformat()} to {end.isoformat()} (years end on"
         f" {annual.year_end[1]:02d}/{annual.year_end[0]:02d}), compared with the average of"
         f" the {annual.average_years} years before. {len(annual.counted)} designations"
-        f' counted.</p></header><nav aria-label="Sections"><ul>{nav}</ul></nav>'
+        f" counted.{partial_note(annual)}</p></header>"
+        f'<nav aria-label="Sections"><ul>{nav}</ul></nav>'
         f"<main>{sections}</main></body></html>\n"
     )

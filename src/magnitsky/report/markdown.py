@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from magnitsky.analysis.findings import scope
+from magnitsky.analysis.findings import title as report_title
 from magnitsky.report import methodology, multilateral, trace
 from magnitsky.report.tables import (
     Table,
@@ -131,10 +133,11 @@ def document(
         f"### {s.title}\n\n{table(s, caption=False)}" for s in shown.values()
     )
     parts = [
-        f"# {annual.program}: designations in {annual.year}",
+        f"# {_md(report_title(annual))}",
         f"Report year {annual.year}: {start.isoformat()} to {end.isoformat()}, compared with"
         f" the average of the {annual.average_years} years before."
-        f" {len(annual.counted)} designations counted.",
+        f" {len(annual.counted)} designations counted."
+        + (f" **{_md(scope(annual))}.**" if annual.lists_read.partial(annual.window) else ""),
         "## Key findings",
         findings(annual),
         "## Charts (as tables)",

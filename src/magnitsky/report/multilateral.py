@@ -162,6 +162,7 @@ def coverage_view(r: Row) -> Row:
         "persons": r["persons"],
         "exact dates": r["exact_dates"],
         "first listing": r["first_listing"],
+        "lower bound": r.get("lower_bound"),
     }
 
 
@@ -196,13 +197,21 @@ def lags_view(r: Row) -> Row:
 
 
 def year_counts_view(r: Row) -> Row:
+    """A jurisdiction's year: the persons (``at least`` for a list without history, a
+    partial year said in the same cell), where the basis comes from, and the bases
+    shown (empty, not 0, where nothing shows one)."""
+    notes = [n for n in (r.get("partial"), r.get("lower_bound")) if n]
+    persons = f"at least {r['persons']}" if r.get("lower_bound") else cell(r["persons"])
     return {
         "jurisdiction": r["jurisdiction"],
-        "persons": r["persons"],
-        "human-rights abuse": r.get("human_rights"),
-        "corruption": r.get("corruption"),
-        "solely ties": r.get("ties"),
-        "basis not told": r.get("basis_unknown"),
+        "persons": persons + (f" ({'; '.join(notes)})" if notes else ""),
+        "basis from: the regime": r.get("basis_from_regime") or "",
+        "an official text": r.get("basis_from_text") or "",
+        "the list's remarks": r.get("basis_from_list") or "",
+        "not told": r.get("basis_unknown") or "",
+        "human-rights abuse": r.get("human_rights") or "",
+        "corruption": r.get("corruption") or "",
+        "solely ties": r.get("ties") or "",
         "also sanctioned by another": r["multilateral"],
         "first": r["first"],
         "followed": r["followed"],
@@ -431,6 +440,17 @@ def lags_chart(a: MultilateralSection) -> Chart | None:
     return chart(fig, "allies_lags", "Who moved first, and how long the others took", description)
 
 
+def _bar_mark(r: Row) -> str:
+    """What a jurisdiction's year bar must say above it: ``partial: to 2025-04-14``
+    (its lists read cover the year only in part), ``≥`` (a lower bound)."""
+    marks = []
+    if r.get("lower_bound"):
+        marks.append("≥")
+    if r.get("covered_until"):
+        marks.append(f"partial: to {cell(r['covered_until'])}")
+    return " ".join(marks)
+
+
 def counts_chart(a: MultilateralSection) -> Chart | None:
     """Grouped bars: persons per year per jurisdiction, hatched where the date is a
     bracket across the year's boundary."""
@@ -449,6 +469,20 @@ def counts_chart(a: MultilateralSection) -> Chart | None:
         loose = [r.get("uncertain_year", 0) for r in found]
         ax.bar(xs, sure, width=width, color=colour(j), label=j)
         ax.bar(xs, loose, bottom=sure, width=width, **hatched(colour(j)))
+        for x, r in zip(xs, found, strict=True):
+            mark = _bar_mark(r)
+            if mark:
+                ax.annotate(
+                    mark,
+                    (x, r.get("persons", 0)),
+                    xytext=(0, 2),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    rotation=90,
+                    fontsize=6,
+                    color=GREY,
+                )
     ax.bar([years[0]], [0], **hatched(GREY), label="date a bracket across the year's end")
     ax.set_xticks(years, [str(y) for y in years])
     year = a.window[1].year
@@ -461,10 +495,17 @@ def counts_chart(a: MultilateralSection) -> Chart | None:
     description = (
         "Grouped bars: per year, the persons each jurisdiction sanctioned for the first"
         " time under its Magnitsky-style programs (hatched: the date is a bracket across"
-        " the year's end, counted in the year of the date given). "
+        " the year's end, counted in the year of the date given; above a bar, 'partial: to"
+        " DATE' where its lists are read only to that day, '≥' where its list is one file"
+        " without history, a lower bound). "
         + "; ".join(
             f"{y}: "
-            + ", ".join(f"{j} {table[(j, y)]['persons']}" for j in names if (j, y) in table)
+            + ", ".join(
+                f"{j} {table[(j, y)]['persons']}"
+                + (f" [{_bar_mark(table[(j, y)])}]" if _bar_mark(table[(j, y)]) else "")
+                for j in names
+                if (j, y) in table
+            )
             for y in years
             if any((j, y) in table for j in names)
         )

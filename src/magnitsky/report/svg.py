@@ -92,3 +92,29 @@ def bar_label(ax: Axes, text: str, x: float, y: float) -> None:
 def day(d: date) -> float:
     """A date as Matplotlib's date number: days since the epoch."""
     return float((d - EPOCH).days)
+
+
+def year_axis(
+    ax: Axes,
+    years: list[int],
+    partial: dict[int, date],
+    bold: int | None = None,
+    fontsize: float | None = None,
+) -> None:
+    """Years as the x axis; a year the lists read cover only in part says so under its
+    number, with the day coverage ends (``partial``: year -> that day), in grey."""
+    labels = [
+        f"{y}\npartial:\nto {partial[y].isoformat()}" if y in partial else str(y) for y in years
+    ]
+    ax.set_xticks(years, labels)
+    for y, tick in zip(years, ax.get_xticklabels(), strict=True):
+        if y == bold:
+            tick.set_fontweight("bold")
+        if y in partial:
+            tick.set_color(GREY)
+            tick.set_fontsize(fontsize or 7)
+
+
+def partial_years(rows: list[dict[str, Any]]) -> dict[int, date]:
+    """Year -> the day coverage ends, for the rows (``coverage.mark``) covered in part."""
+    return {r["year"]: r["covered_until"] for r in rows if r.get("covered_until")}

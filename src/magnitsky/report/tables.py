@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from magnitsky.analysis.basis import SOURCES as BASIS_SOURCES
 from magnitsky.report import trace
 
 if TYPE_CHECKING:
@@ -153,9 +154,12 @@ def report_tables(annual: Annual) -> dict[str, Table]:
         table_of("findings", "Key findings", findings, ("number", "text", "value", "definition")),
         table_of(
             "yearly",
-            "Designations per year, by basis (at least / at most)",
+            f"{annual.program} designations per year, by basis and where the basis comes from"
+            " (at least / at most; direct involvement: at least those shown, at most those"
+            " too whose basis is not known); a year the lists read cover only in part is"
+            " marked partial, with the day coverage ends",
             annual.yearly,
-            ("year",),
+            ("year", "partial", "covered_until"),
         ),
         table_of(
             "average",
@@ -217,7 +221,13 @@ def report_tables(annual: Annual) -> dict[str, Table]:
     return {t.name: t for t in tables}
 
 
-SOURCES = ("official text", "list", trace.NOT_SHOWN)
+SOURCES = (*BASIS_SOURCES, trace.NOT_SHOWN)
+SOURCE_WORDS = {
+    "official text": "from an official text read",
+    "regime": "stated by the regime itself",
+    "list": "from the list's own text",
+    trace.NOT_SHOWN: "not known",
+}
 
 
 def by_source(annual: Annual) -> dict[str, list[Row]]:
@@ -233,11 +243,14 @@ def evidence_statement(annual: Annual) -> str:
     """In words: "Basis from official text for N of the M persons counted; …"."""
     found = by_source(annual)
     persons = sum(len(v) for v in found.values())
-    texts, lists, unknown = (len(found[s]) for s in SOURCES)
+    texts = len(found["official text"])
+    said = "; ".join(
+        f"{SOURCE_WORDS[s]} for {len(found[s])}" for s in SOURCES[1:] if found[s] or s != "regime"
+    )
     with_text = sum(1 for d in annual.counted if d.get("evidence_url"))
     return (
-        f"Basis from official text for {texts} of the {persons} persons counted; from the"
-        f" list's own text for {lists}; not shown for {unknown}. An official text read"
+        f"Basis from official text for {texts} of the {persons} persons counted; {said}."
+        " An official text read"
         f" speaks about {with_text} of them. Across the program, the texts read give the"
         f" basis of {annual.text_evidence.get('program', {}).get('basis_from_text', 0)} of"
         f" {annual.text_evidence.get('program', {}).get('persons', 0)} persons."
@@ -345,13 +358,18 @@ YEARLY_VIEW = (
     "human_rights",
     "corruption",
     "unknown",
+    "basis_from_text",
+    "basis_from_regime",
+    "basis_from_list",
     "delisted",
 )
 
 
 def yearly_view(r: Row) -> Row:
-    """A year's counts as 'at least–at most'."""
-    out: Row = {"year": r.get("year")}
+    """A year's counts as 'at least–at most'; a year covered only in part says so in
+    its own cell."""
+    partial = f" ({r['partial']})" if r.get("partial") else ""
+    out: Row = {"year": f"{r.get('year')}{partial}"}
     for k in YEARLY_VIEW:
         if f"{k}_min" in r:
             lo, hi = r[f"{k}_min"], r.get(f"{k}_max", r[f"{k}_min"])
