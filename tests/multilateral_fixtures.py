@@ -32,6 +32,13 @@ LAST_LISTS = {
     "ca-sema": date(2025, 9, 22),
     "au-dfat": date(2024, 12, 17),
 }
+FIRST_LISTS = {
+    "us-ofac-sdn": date(2018, 1, 26),
+    "gb-ofsi": date(2022, 5, 4),
+    "ca-sema": date(2020, 4, 15),
+    "au-dfat": date(2022, 5, 5),
+}
+"""Every list but the EU annex has a history: the annex alone is one file (lower bounds)."""
 REYES = 'Luis <i>"Reyes"</i> REYES'
 
 
@@ -47,7 +54,8 @@ def snapshot(store: Store, n: int, source: str, day: date) -> None:
 
 def section_store() -> Store:
     store = open_store(None)
-    for n, (source, day) in enumerate(LAST_LISTS.items(), start=1):
+    dated = [*LAST_LISTS.items(), *FIRST_LISTS.items()]
+    for n, (source, day) in enumerate(dated, start=1):
         snapshot(store, n, source, day)
     joint = date(2021, 3, 22)
     designate(

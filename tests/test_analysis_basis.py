@@ -23,7 +23,7 @@ def test_a_linked_to_target_means_ties_and_says_where_it_came_from() -> None:
 
 def test_an_entity_without_linked_to_is_unknown_not_guessed() -> None:
     judged = classify(row(remarks="Organization Established Date 2004; Tax ID No. 1 (Bulgaria)."))
-    assert judged == ("unknown", None)
+    assert judged == ("unknown", None, None)
 
 
 def test_a_role_is_not_a_basis() -> None:

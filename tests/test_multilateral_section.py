@@ -107,12 +107,17 @@ def test_the_longest_lags_first() -> None:
 def test_the_summary_states_the_numbers_of_the_tables() -> None:
     a = make_section()
     text = " ".join(a.summary)
-    assert "5 jurisdictions sanctioned 8 persons" in text
-    assert "Of the 4 persons US sanctioned, 3 (75%)" in text
+    assert "5 jurisdictions sanctioned at least 8 persons" in text  # the EU: one file
+    assert "of the 4 persons US sanctioned, 3 (75%)" in text
     assert "certainly first on 1, first the same day as another on 1, followed another on 0" in text
     assert "on 1 the dates leave the order open" in text
-    assert "In 2021: EU sanctioned 1 person (1 for human-rights abuse" in text
-    assert "GB sanctioned 2 persons (2 for human-rights abuse, 0 for corruption" in text
+    assert "In calendar year 2021 (2021-01-01 to 2021-12-31), counting each person once" in text
+    assert ("EU (EU-HR) sanctioned at least 1 person (basis stated by the regime itself for 1;"
+            " shown: 1 for human-rights abuse) [lower bound: one file (2026-08-22)") in text
+    assert ("GB (GB-AC, GB-HR) sanctioned 2 persons (basis stated by the regime itself for 2;"
+            " shown: 2 for human-rights abuse);") in text
+    assert "US (US-GLOMAG, US-MAGNITSKY) sanctioned 3 persons (basis not told for 3)." in text
+    assert "0 for" not in text
     assert "3 persons sanctioned by another jurisdiction had not been sanctioned by US" in text
     assert "2 of them not under any program of US either, 1 of those sanctioned by two" in text
 

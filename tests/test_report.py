@@ -159,7 +159,7 @@ def test_the_page_says_where_the_basis_of_each_person_counted_comes_from(report:
     page = (report / "index.html").read_text()
     section = page[page.index('<section id="themes"') : page.index('<section id="precedents"')]
     assert ("Basis from official text for 1 of the 4 persons counted; from the list&#x27;s own"
-            " text for 2; not shown for 1.") in section
+            " text for 2; not known for 1.") in section
     for source, ids in (("official-text", ["d-103"]), ("list", ["d-101", "d-102"]),
                         ("not-shown", ["d-104"])):
         assert f'href="#by-evidence-{source}"' in section
