@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from magnitsky.analysis import coverage
 from magnitsky.analysis.windows import window
 from magnitsky.store import open_store
 from tests.test_report import finding_item, html_table, magnitsky, read_csv, section
@@ -105,6 +104,8 @@ def test_stats_yearly_gives_direct_and_its_change_against_the_average_as_ranges(
 def test_the_years_after_the_last_us_list_are_partial_with_the_day_coverage_ends(
     built_store: Path, yearly: dict[int, dict[str, Any]], report: Path
 ) -> None:
+    from magnitsky.analysis import coverage
+
     with open_store(built_store, read_only=True) as store:
         lists = coverage.of_program(store, "US-GLOMAG")
     assert lists.last_list == date.fromisoformat(LAST_US_LIST)
@@ -155,6 +156,8 @@ def test_the_web_overview_marks_the_partial_years(built_store: Path, tmp_path: P
 def test_multilateral_counts_mark_each_jurisdictions_partial_years(
     built_store: Path, counts: dict[tuple[str, int], dict[str, Any]]
 ) -> None:
+    from magnitsky.analysis import coverage
+
     with open_store(built_store, read_only=True) as store:
         last = {j: c.last_list for j, c in coverage.of_jurisdictions(
             store, ("GB-HR", "GB-AC", "US-GLOMAG", "US-MAGNITSKY")).items()}
