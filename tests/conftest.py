@@ -37,3 +37,21 @@ def built_store(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     with open_store(path) as store:
         build.build(store, settings.load(), shared_data)
     return path
+
+
+@pytest.fixture(scope="session")
+def real_report(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of US-GLOMAG 2023 from the built store, written once per session by the
+    command (read it, don't write to it)."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("glomag-2023")
+    done = subprocess.run(
+        [sys.executable, "-m", "magnitsky.cli", "--db", str(built_store), "report",
+         "--program", "US-GLOMAG", "--year", "2023", "--out", str(out)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert str(out / "index.html") in done.stdout
+    return out

@@ -288,16 +288,6 @@ def magnitsky(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture(scope="module")
-def real_report(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("glomag-2023")
-    done = magnitsky(built_store, "report", "--program", "US-GLOMAG", "--year", "2023",
-                     "--out", str(out))
-    assert done.returncode == 0, done.stderr
-    assert str(out / "index.html") in done.stdout
-    return out
-
-
 def test_the_2023_report_counts_the_78_designations_of_the_change_archive(real_report: Path) -> None:
     rows = read_csv(real_report / "counted.csv")
     persons = [r for r in rows if r["schema"] in ("Person", "Organization")]
