@@ -80,13 +80,17 @@ def tables(a: MultilateralSection) -> dict[str, Table]:
         ),
         table_of(
             "allies_counts",
-            "Persons sanctioned per jurisdiction and year under its Magnitsky-style programs",
+            "Persons sanctioned per jurisdiction and year under its Magnitsky-style programs"
+            " (each person once, in the year of the jurisdiction's first listing of them);"
+            " partial: the jurisdiction's lists read end before the year does; lower bound:"
+            " its list is one file without history",
             a.counts,
         ),
         table_of(
             "allies_year_counts",
             f"Persons each jurisdiction sanctioned in {a.year} under its Magnitsky-style"
-            " programs, by basis where the source tells, and how many of them another"
+            " programs, where the basis comes from (the regime itself, an official text, the"
+            " list's remarks, not told) and the bases shown, and how many of them another"
             " jurisdiction sanctioned too",
             [r for r in a.counts if r["year"] == a.year],
         ),
