@@ -110,6 +110,9 @@ def test_the_years_after_the_last_us_list_are_partial_with_the_day_coverage_ends
         assert yearly[year]["covered_until"] == LAST_US_LIST
         assert LAST_US_LIST in yearly[year]["partial"]
     assert yearly[2023]["partial"] is None and yearly[2023]["covered_until"] is None
+    # after the last list, the year names the documents that are all it is known from
+    assert "20250730.html" in yearly[2025]["partial"]  # a Recent Actions page
+    assert "20250730.html" not in yearly[2024]["partial"]
     # the CLI's table says it in the year's row
     table = magnitsky(built_store, "stats", "yearly", "--program", "US-GLOMAG").stdout
     assert re.search(rf"^2024 +partial: to {LAST_US_LIST} ", table, re.M)

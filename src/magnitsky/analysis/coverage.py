@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from magnitsky.sources import all_sources
 from magnitsky.store import Store
 
 Window = tuple[date, date]
@@ -28,6 +29,9 @@ class Coverage:
     first_list: date | None
     last_list: date | None
     files: int
+    documents: tuple[tuple[date, str], ...] = ()
+    """The dated official documents read after the last list (day, document): all that
+    is known of those days."""
 
     def partial(self, win: Window) -> str | None:
         """Why ``win`` is covered only in part, in words; None when the lists read cover
@@ -35,12 +39,14 @@ class Coverage:
         last = self.last_list
         if last is None or win[1] <= last:
             return None
+        after = list(
+            dict.fromkeys(d for day, d in self.documents if max(win[0], last) < day <= win[1])
+        )
+        known = f"only the dated documents {', '.join(after)}" if after else "no document"
         if win[0] > last:
-            return (
-                f"partial: after the last list read ({last.isoformat()}), only what dated"
-                " official documents (Recent Actions pages, press releases) record"
-            )
-        return f"partial: the list is read to {last.isoformat()}"
+            return f"partial: after the last list read ({last.isoformat()}), {known}"
+        said = f"partial: the list is read to {last.isoformat()}"
+        return f"{said}; after it, {known}" if after else said
 
     def covered_until(self, win: Window) -> date | None:
         """The last day of ``win`` the lists read cover; None when they cover it all."""
@@ -71,7 +77,17 @@ def of_sources(store: Store, sources: Iterable[str]) -> Coverage:
         " WHERE status = 'accepted' AND source IN (SELECT UNNEST(?))",
         [wanted],
     )[0]
-    return Coverage(tuple(wanted), first, last, int(files or 0))
+    documents: tuple[tuple[date, str], ...] = ()
+    if last is not None:
+        known = all_sources()
+        dating = sorted({a for s in wanted if s in known for a in known[s].action_sources})
+        found = store.rows(
+            "SELECT DISTINCT action_date, document FROM actions"
+            " WHERE source IN (SELECT UNNEST(?)) AND action_date > ? ORDER BY ALL",
+            [dating, last],
+        )
+        documents = tuple((day, str(name)) for day, name in found)
+    return Coverage(tuple(wanted), first, last, int(files or 0), documents)
 
 
 def of_program(store: Store, program: str) -> Coverage:
