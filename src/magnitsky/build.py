@@ -242,6 +242,9 @@ def build(
 
             progress("matching the same person across lists …")
             report.matching = derive_persons(store, progress).describe()
+        from magnitsky.recommendations.outcomes import reevaluate
+
+        reevaluate(store, settings.recommendations_db, progress)  # civil-society recommendations
     report.not_read = _not_read(data_dir)
     return report
 

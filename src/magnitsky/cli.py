@@ -454,9 +454,24 @@ def precedents_command(obj: Context, program: str, kind: str | None, fmt: str) -
 @year_end_option
 @average_years_option
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option(
+    "--recommendations",
+    "rec_level",
+    type=click.Choice(["public", "coalition", "private", "none"]),
+    default="public",
+    show_default=True,
+    help="Civil-society recommendations shown (up to this confidentiality; the others"
+    " only counted); public is for publication.",
+)
 @pass_context
 def report_command(
-    obj: Context, program: str, year: int, year_end: str, average_years: int, out: Path
+    obj: Context,
+    program: str,
+    year: int,
+    year_end: str,
+    average_years: int,
+    out: Path,
+    rec_level: str,
 ) -> None:
     """The annual report: index.html (self-contained), report.md and one CSV per chart and
     per table, in OUT."""
@@ -471,7 +486,13 @@ def report_command(
         if not store.scalar("SELECT count(*) FROM designations WHERE program = ?", [program]):
             raise click.ClickException(f"no designations under program {program!r}")
         analysis = annual(store, program, year, year_end=end, average_years=average_years)
-    for path in write_report(analysis, out):
+        recommended = None
+        if rec_level != "none":
+            from magnitsky.report import recommendations
+
+            path = obj.settings.recommendations_db
+            recommended = recommendations.load(store, path, year, end, rec_level)
+    for path in write_report(analysis, out, recommended):
         click.echo(path)
 
 
@@ -480,8 +501,9 @@ def _register() -> None:
     and the web server."""
     from magnitsky.cli_multilateral import COMMANDS
     from magnitsky.cli_web import serve
+    from magnitsky.recommendations.cli import recommendations
 
-    for command in (*COMMANDS, serve):
+    for command in (*COMMANDS, serve, recommendations):
         cli.add_command(command)
 
 

@@ -31,10 +31,14 @@ class Settings:
     accepted one before it is rejected as implausible (a truncated download)."""
     http_timeout: float
     """MAGNITSKY_HTTP_TIMEOUT: seconds before a download is abandoned."""
+    recommendations_db: Path | None = None
+    """MAGNITSKY_RECOMMENDATIONS_DB: a store file of their own for the civil-society
+    recommendations (default: their own tables in the main store)."""
 
 
 def load() -> Settings:
     data = os.environ.get("MAGNITSKY_DATA", "").strip()
+    recommendations = os.environ.get("MAGNITSKY_RECOMMENDATIONS_DB", "").strip()
     return Settings(
         db=Path(_env("MAGNITSKY_DB", "magnitsky.duckdb")),
         data=Path(data) if data else None,
@@ -45,4 +49,5 @@ def load() -> Settings:
         ),
         max_loss=float(_env("MAGNITSKY_MAX_LOSS", "0.2")),
         http_timeout=float(_env("MAGNITSKY_HTTP_TIMEOUT", "60")),
+        recommendations_db=Path(recommendations) if recommendations else None,
     )

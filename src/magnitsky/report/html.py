@@ -273,6 +273,7 @@ def page(
     tables: dict[str, Table],
     files: list[str],
     allied: list[Chart] | None = None,
+    recommended: str | None = None,
 ) -> str:
     groups = trace.all_groups(annual)
     counted = tables["counted"]
@@ -297,11 +298,15 @@ def page(
         + "".join(f'<li><a href="{escape(f)}">{escape(f)}</a></li>' for f in files)
         + "</ul>",
     }
-    nav = "".join(f'<li><a href="#{k}">{v}</a></li>' for k, v in SECTIONS)
+    shown: tuple[tuple[str, str], ...] = SECTIONS
+    if recommended is not None:  # the civil-society recommendations (report/recommendations.py)
+        body["recommendations"] = recommended
+        shown = (*SECTIONS[:5], ("recommendations", "Civil-society recommendations"), *SECTIONS[5:])
+    nav = "".join(f'<li><a href="#{k}">{v}</a></li>' for k, v in shown)
     sections = "".join(
         f'<section id="{k}" aria-labelledby="{k}-h"><h2 id="{k}-h">{v}'
         f"{f' ({len(counted.rows)})' if k == 'counted' else ''}</h2>{body[k]}</section>"
-        for k, v in SECTIONS
+        for k, v in shown
     )
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'

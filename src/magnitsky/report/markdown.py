@@ -122,6 +122,7 @@ def document(
     tables: dict[str, Table],
     charts: list[str],
     allied: list[str] | None = None,
+    recommended: str | None = None,
 ) -> str:
     start, end = annual.window
     t = tables
@@ -151,6 +152,7 @@ def document(
         table(view(t["precedents"], precedent_view)),
         "## Allies: the same persons sanctioned by other jurisdictions",
         multilateral_section(annual, t, allied or []),
+        *(["## Civil-society recommendations", recommended] if recommended is not None else []),
         "## Methodology and data quality",
         methodology.markdown(annual),
         table(t["quality"]),

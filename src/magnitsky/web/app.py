@@ -31,6 +31,7 @@ from magnitsky.web.routes import (
     overview,
     persons,
     precedents,
+    recommendations,
 )
 
 log = logging.getLogger("magnitsky.web")
@@ -75,6 +76,11 @@ def routes() -> list[BaseRoute]:
         Route("/api/precedents", precedents.api),
         Route("/api/multilateral", multilateral.api),
         Route("/api/matches/{pair:path}", multilateral.judge, methods=["POST"]),
+        # civil-society recommendations: token only (web/routes/recommendations.py)
+        Route("/recommendations", recommendations.page),
+        Route("/recommendations/{ref}", recommendations.show),
+        Route("/api/recommendations", recommendations.api),
+        Route("/api/recommendations/{ref}", recommendations.api_show),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 
