@@ -374,7 +374,7 @@ def review_rows(tracker: Tracker, store: Store, show_all: bool = False) -> list[
     if tracker.store is None:
         return []
     rows = tracker.store.dicts(
-        "SELECT m.ref, r.name AS a_name, m.source, m.source_id, m.score, m.status,"
+        "SELECT m.ref, r.name AS a_name, m.source, m.source_id, m.person_id, m.score, m.status,"
         " j.judgement, m.evidence FROM recommendation_matches m"
         " JOIN recommendations r USING (ref)"
         " LEFT JOIN recommendation_judgements j USING (ref, source, source_id)"
@@ -391,9 +391,18 @@ def review_rows(tracker: Tracker, store: Store, show_all: bool = False) -> list[
         if rows
         else {}
     )
+    # a possible match with a listing of a person the recommendation is already matched to
+    # (automatically or by a judgement) asks nothing more, as in ``magnitsky match review``
+    settled = {
+        (row["ref"], row["person_id"])
+        for row in rows
+        if row["judgement"] == "confirmed"
+        or (row["status"] == AUTOMATIC and row["judgement"] != "rejected")
+    }
     out = []
     for row in rows:
-        if not show_all and (row["judgement"] is not None or row["status"] != POSSIBLE):
+        waiting = row["judgement"] is None and row["status"] == POSSIBLE
+        if not show_all and (not waiting or (row["ref"], row["person_id"]) in settled):
             continue
         evidence = json.loads(row["evidence"]) if isinstance(row["evidence"], str) else []
         out.append(
