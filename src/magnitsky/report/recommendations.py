@@ -197,8 +197,13 @@ def summary(section: Section, tables: dict[str, Table]) -> list[str]:
             for o in ("review", "sanctioned_before", "withdrawn", "not_read")
             if row[o]
         ]
+        share = (
+            f"acted on {row['acted_share']} submissions decided"
+            if row["acted_percent"] is not None
+            else "no submission decided yet"
+        )
         lines.append(
-            f"{_name(row['government'])}: acted on {row['acted_share']} submissions decided"
+            f"{_name(row['government'])}: {share}"
             f" ({row['other_only']} sanctioned by another government only, {row['open']} by"
             " none)" + (f"; apart: {', '.join(pending)}" if pending else "") + "."
         )
@@ -221,9 +226,10 @@ def summary(section: Section, tables: dict[str, Table]) -> list[str]:
         )
     ignored = tables["recommendations_ignored"].rows
     if ignored:
+        many = "recommendations were" if len(ignored) != 1 else "recommendation was"
         lines.append(
-            f"{len(ignored)} recommendations were acted on by one government and not by another"
-            " it also went to (the table below names who acted and who did not)."
+            f"{len(ignored)} {many} acted on by one government and not by another it also"
+            " went to (the table below names who acted and who did not)."
         )
     return lines
 
