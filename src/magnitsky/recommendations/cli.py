@@ -19,19 +19,6 @@ from magnitsky.settings import Settings
 format_option = click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True
 )
-LIST_COLUMNS = (
-    "ref",
-    "name",
-    "confidentiality",
-    "government",
-    "submitted",
-    "outcome",
-    "program",
-    "listed_on",
-    "days",
-    "others",
-    "as_of",
-)
 
 
 class HasStore(Protocol):
@@ -154,7 +141,7 @@ def list_command(
     rows = [
         r for r in rows if outcome in (None, r["outcome"]) and government in (None, r["government"])
     ]
-    _emit(rows, fmt, LIST_COLUMNS if fmt == "table" else None)
+    _emit(rows, fmt, outcomes.LIST_COLUMNS if fmt == "table" else None)
 
 
 @recommendations.command("show")
@@ -191,9 +178,9 @@ def show_command(obj: HasStore, ref: str, fmt: str) -> None:
     ):
         if value:
             click.echo(f"  {label}: {value}")
-    _emit(rows, "table", LIST_COLUMNS[3:])
+    _emit(rows, "table", outcomes.SHOWN_COLUMNS)
     if matches:
-        _emit(matches, "table", ("b", "b_name", "score", "status", "why"))
+        _emit(matches, "table", outcomes.REVIEW_COLUMNS[2:])
 
 
 @recommendations.command("withdraw")
@@ -264,8 +251,7 @@ def review_command(
         return
     with _session(obj) as (main, t):
         rows = outcomes.review_rows(t, main, show_all)
-    columns = ("a", "a_name", "b", "b_name", "score", "status", "why")
-    _emit(rows, fmt, columns if fmt == "table" else None)
+    _emit(rows, fmt, outcomes.REVIEW_COLUMNS if fmt == "table" else None)
 
 
 COMMANDS = (recommendations,)

@@ -36,6 +36,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from magnitsky.analysis.allies import _as_of as as_of  # a jurisdiction's last list read
 from magnitsky.matching import blocking
 from magnitsky.matching.clustering import AUTOMATIC, POSSIBLE
 from magnitsky.matching.listings import Entry, Key, load_entries
@@ -130,16 +131,6 @@ def judgements(tracker: Tracker) -> dict[tuple[str, Key], str]:
             "SELECT ref, source, source_id, judgement FROM recommendation_judgements"
         )
     }
-
-
-def as_of(store: Store) -> dict[str, date]:
-    """Each jurisdiction's last list read (its latest accepted snapshot)."""
-    rows = store.rows(
-        "SELECT d.jurisdiction, max(s.as_of_date) FROM snapshots s"
-        " JOIN (SELECT DISTINCT source, jurisdiction FROM designations) d USING (source)"
-        " WHERE s.status = 'accepted' GROUP BY ALL"
-    )
-    return {j: d for j, d in rows}
 
 
 def _persons(store: Store, keys: set[Key]) -> dict[Key, set[Key]]:
@@ -263,6 +254,23 @@ def _outcome(
     return row | {"outcome": outcome}
 
 
+LIST_COLUMNS = (
+    "ref",
+    "name",
+    "confidentiality",
+    "government",
+    "submitted",
+    "outcome",
+    "program",
+    "listed_on",
+    "days",
+    "others",
+    "as_of",
+)
+"""What the command line and the web list of each (recommendation, government)."""
+SHOWN_COLUMNS = LIST_COLUMNS[3:]
+"""The same, on the page of one recommendation."""
+REVIEW_COLUMNS = ("a", "a_name", "b", "b_name", "score", "status", "why")
 OUTCOME_COLUMNS = (
     "ref",
     "government",

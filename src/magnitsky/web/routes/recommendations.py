@@ -78,29 +78,6 @@ SHOW_PAGE = (
 {% endblock %}
 """
 )
-COLUMNS = (
-    "ref",
-    "name",
-    "confidentiality",
-    "government",
-    "submitted",
-    "outcome",
-    "program",
-    "listed_on",
-    "days",
-    "others",
-)
-OUTCOME_COLUMNS = (
-    "government",
-    "submitted",
-    "outcome",
-    "program",
-    "listed_on",
-    "days",
-    "others",
-    "as_of",
-)
-MATCH_COLUMNS = ("b", "b_name", "score", "status", "why")
 
 
 def _read(cat: Catalogue, ref: str | None) -> dict[str, Any]:
@@ -144,7 +121,9 @@ async def page(request: Request) -> Response:
     authorise(request)
     params.read(request.query_params, {})
     found = await off_loop(True, _read, catalogue(request), None)
-    return _private(responses.page(request, LIST_PAGE, "", rows=found["rows"], columns=COLUMNS))
+    return _private(
+        responses.page(request, LIST_PAGE, "", rows=found["rows"], columns=outcomes.LIST_COLUMNS)
+    )
 
 
 async def show(request: Request) -> Response:
@@ -160,8 +139,8 @@ async def show(request: Request) -> Response:
             facts=_facts(found["rec"]),
             rows=found["rows"],
             matches=found["matches"],
-            outcome_columns=OUTCOME_COLUMNS,
-            match_columns=MATCH_COLUMNS,
+            outcome_columns=outcomes.SHOWN_COLUMNS,
+            match_columns=outcomes.REVIEW_COLUMNS[2:],
         )
     )
 
