@@ -36,7 +36,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from magnitsky.analysis.allies import _as_of as as_of  # a jurisdiction's last list read
+from magnitsky.analysis.multilateral_section import _as_of as as_of  # last list read
 from magnitsky.matching import blocking
 from magnitsky.matching.clustering import AUTOMATIC, POSSIBLE
 from magnitsky.matching.listings import Entry, Key, load_entries

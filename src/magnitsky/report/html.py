@@ -301,7 +301,9 @@ def page(
     shown: tuple[tuple[str, str], ...] = SECTIONS
     if recommended is not None:  # the civil-society recommendations (report/recommendations.py)
         body["recommendations"] = recommended
-        shown = (*SECTIONS[:5], ("recommendations", "Civil-society recommendations"), *SECTIONS[5:])
+        at = [k for k, _ in SECTIONS].index("methodology")
+        mine = ("recommendations", "Civil-society recommendations")
+        shown = (*SECTIONS[:at], mine, *SECTIONS[at:])
     nav = "".join(f'<li><a href="#{k}">{v}</a></li>' for k, v in shown)
     sections = "".join(
         f'<section id="{k}" aria-labelledby="{k}-h"><h2 id="{k}-h">{v}'
