@@ -16,6 +16,7 @@ from pathlib import Path
 from magnitsky.evidence.designee import Designee
 from magnitsky.evidence.facts import Facts, coarse
 from magnitsky.evidence.names import key
+from magnitsky.listing import ReaderError
 
 FIELDS = ("basis", "themes", "victims", "roles")
 
@@ -126,7 +127,11 @@ def evaluate(labels_path: Path, releases_dir: Path) -> Report:
     labels = load_labels(labels_path)
     report = Report(designees=len(labels))
     for release in dict.fromkeys(label.release for label in labels):
-        designees = treasury_press.read(releases_dir / f"{release}.html").designees
+        try:
+            designees = treasury_press.read(releases_dir / f"{release}.html").designees
+        except ReaderError as error:  # a refused file: every designee of it missed
+            designees = ()
+            report.unexpected.append(f"{release}: refused ({error.problem})")
         mine = [label for label in labels if label.release == release]
         matched = set()
         for label in mine:
