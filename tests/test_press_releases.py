@@ -195,11 +195,12 @@ ARTICLE = """<article about="/news/press-releases/xx0001" class="entity--type-no
 <div class="field--name-field-news-body">{body}</div></div></article>"""
 
 
-def test_a_release_that_designates_no_one_is_refused(tmp_path: Path) -> None:
+def test_a_release_that_designates_no_one_is_read_and_says_so(tmp_path: Path) -> None:
     body = "<p>Treasury published its annual report on sanctions programs today.</p>"
     path = _write(tmp_path, ARTICLE.format(when="2024-01-02T15:00:00Z", body=body))
-    with pytest.raises(ReaderError, match="no designee"):
-        treasury_press.read(path)
+    release = treasury_press.read(path)
+    assert release.designees == ()
+    assert release.problems == ("no designee found: the release designates no one by name",)
 
 
 def test_a_release_without_a_date_or_with_a_bad_one_is_refused(tmp_path: Path) -> None:

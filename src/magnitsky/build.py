@@ -32,6 +32,8 @@ class BuildReport:
     actions_added: int = 0
     not_read: list[str] = field(default_factory=list)
     matching: str = ""
+    text_problems: list[str] = field(default_factory=list)
+    """What the official texts stored could not be read for (stored all the same)."""
 
     def document(self, stored: int | None) -> bool:
         """Count a document read (``None``: stored before); True if it was added."""
@@ -261,7 +263,7 @@ def _texts(
     store: Store, paths: list[Path], report: BuildReport, progress: Progress, url: str | None = None
 ) -> None:
     for path in paths:
-        stored = store_text(store, path, url)
+        stored = store_text(store, path, url, report.text_problems)
         if report.document(stored):
             progress(f"official text: {stored} designees  {path}")
 

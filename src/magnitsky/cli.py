@@ -139,6 +139,8 @@ def _summary(report: building.BuildReport, store: Store) -> None:
         click.echo(f"persons across lists: {report.matching}")
     for line in report.not_read:
         click.echo(f"not read: {line}")
+    for line in report.text_problems:
+        click.echo(f"official text read in part: {line}", err=True)
 
 
 @cli.command("build")

@@ -44,7 +44,7 @@ class Designee:
         return (self.name, *self.aliases)
 
     def facts(self) -> Facts:
-        return extract(self.text, self.basis_sentences, self.names())
+        return extract(self.text, self.basis_sentences, self.names(), self.authority)
 
 
 @cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from magnitsky.evidence.basis import basis_facts, choose
 from magnitsky.evidence.facts import BasisFact, Fact, Facts
@@ -25,12 +26,25 @@ def _scope(text: str, spans: list[Span], basis_sentences: Sequence[str]) -> list
     return [s for s in spans if any(a < s.end and s.start < b for a, b in places)]
 
 
-def _basis(text: str, spans: list[Span], basis_sentences: Sequence[str]) -> list[BasisFact]:
+GLOBAL_MAGNITSKY = "E.O. 13818"
+_CRITERION = re.compile(r"\b(?:for|as)\s+(?:being|having|(?:current|former)\b|[a-z]+ing\b)")
+
+
+def _basis(
+    text: str, spans: list[Span], basis_sentences: Sequence[str], order: str | None
+) -> list[BasisFact]:
     scope = _scope(text, spans, basis_sentences) if basis_sentences else spans
     chosen = choose(basis_facts(text, scope))
-    if not chosen and scope is not spans:
-        # The designation sentence says nothing of why: the rest of the text may.
+    other = order is not None and order != GLOBAL_MAGNITSKY
+    stated = any(_CRITERION.search(s) for s in basis_sentences)
+    if not chosen and scope is not spans and not (other and stated):
+        # The designation sentence says nothing of why: the rest of the text may. Not
+        # where it states another order's criterion that is none of E.O. 13818's ("for
+        # operating in the defense sector"): the story around it ("arms deals on behalf
+        # of Burma's military") is no basis then.
         chosen = choose(basis_facts(text, spans))
+    if other:  # the order's own criterion, in E.O. 13818 words: no E.O. 13818 section
+        chosen = [replace(f, section=None, section_stated=False) for f in chosen]
     return list(chosen)
 
 
@@ -78,16 +92,22 @@ def _facts(text: str, spans: list[Span], names: Sequence[str]) -> list[Fact]:
 
 
 def extract(
-    designee_text: str, basis_sentences: Sequence[str] = (), names: Sequence[str] = ()
+    designee_text: str,
+    basis_sentences: Sequence[str] = (),
+    names: Sequence[str] = (),
+    order: str | None = None,
 ) -> Facts:
     """The facts a text states about a designee.
 
     ``basis_sentences`` (the sentences that designate this designee, as a reader found
     them) limit where the basis is read, so that the basis of another designee named in
     the same paragraph is not taken; without them every sentence counts. ``names`` (the
-    designee's name and short forms) tell the designee's titles from other people's."""
+    designee's name and short forms) tell the designee's titles from other people's.
+    ``order``: the authority the designee is designated under, where known; under another
+    order than E.O. 13818 a basis has no E.O. 13818 section and is read from the
+    designation sentences only."""
     spans = sentences(designee_text)
-    facts = Facts(basis=_basis(designee_text, spans, basis_sentences))
+    facts = Facts(basis=_basis(designee_text, spans, basis_sentences, order))
     for fact in _facts(designee_text, spans, names):
         getattr(facts, _FIELDS[fact.kind]).append(fact)
     return facts

@@ -73,8 +73,18 @@ _LEAD_IN = re.compile(
 _AKA = re.compile(
     r",?\s+(?:who is\s+)?(?:also (?:commonly )?known as|a\.k\.a\.?)\s+[“\"]?([^”\",.();]+)"
 )
-_ITEM_END = re.compile(r";|\s\(|,\s(?!S\.|A\.\s?C|Jr|Inc|Ltd|LTDA|LLC|Limited)")
+_ITEM_END = re.compile(
+    r";|\s\(|,\s(?!S\.|A\.\s?C|Jr|Inc|Ltd|LTDA|LLC|Limited)|\s(?:is|was|are|has|have|served)\s"
+)
 _BULLET = re.compile(r"^[•·\-–*]\s*")
+_BASED = re.compile(r"^(?:[A-Z][\w.’'-]*[-\s])+(?:based|designated|sanctioned)\s+")
+_NICKNAME = re.compile(r"\s+[“\"]([A-Z][^”\"]{0,30})[”\"](?=\s+[A-Z])")
+_DATED_BEFORE = re.compile(rf"^(?:On|In|Since)\s+(?:{_MONTH}\s+)?(?:\d{{1,2}},?\s+)?\d{{4}}\b")
+_COMPLEMENT = re.compile(r"^(?:the|a|an)\s+(?:[a-z]+\s+){1,2}of\s")
+_FOLLOWING = re.compile(
+    r"\bfollowing\b[^:]{0,60}\b(?:designated|sanctioned|being designated|being sanctioned)\b"
+)
+_LEADING_NAME = re.compile(r"^(.{3,120}?)(?:\s+\([^()]{1,60}\))?(?:,|\s+(?:is|was|are|has|served)\s)")
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,9 @@ class _Mention:
     short: str | None
     blocks: tuple[int, ...]
     sentence: str
+    lone: bool = False
+    """A one-word name in running prose ("designating Vulin"): a designee only where
+    the text declares it as the short form of a full name, or it ends one found."""
 
 
 @dataclass
@@ -111,6 +124,8 @@ def _is_past(sentence: str, verb: re.Match[str]) -> bool:
     """A designation of before: "previously designated", "designated … in August 2020"."""
     if "previous" in sentence[max(0, verb.start() - 25) : verb.start()].lower():
         return True
+    if _DATED_BEFORE.match(sentence) and "today" not in sentence[: verb.start()].lower():
+        return True  # "On August 9, 2017, OFAC designated eight individuals …"
     clause = _CLAUSE_END.split(sentence[verb.end() :], maxsplit=1)[0]
     return bool(_DATED.search(clause))
 
@@ -122,6 +137,10 @@ def _names(items: Sequence[str], listed: bool = False) -> list[tuple[str, str | 
     for item in items:
         head, short = short_form(item)
         head = re.sub(r"^the\s+", "", head.strip(), flags=re.I)
+        head = _BASED.sub("", head)  # "Singapore-based Tan Wee Beng"
+        if nickname := _NICKNAME.search(head):  # Nicolas “Nicolasito” Ernesto Maduro Guerra
+            head = _NICKNAME.sub("", head)
+            short = short or nickname.group(1).strip()
         whole = _is_listed_name(head) if listed else looks_like_name(head)
         name = head if whole else trailing_name(head)
         if name:
@@ -155,7 +174,11 @@ def _objects(sentence: str) -> list[tuple[str, str | None]]:
         rest = rest[_AUTHORITY_LEAD.match(rest).end() :]  # type: ignore[union-attr]
         end = _OBJECT_END.search(rest)
         obj = rest[: end.start()] if end else rest
-        found += [(n, s) for n, s in _names(split_list(obj)) if len(n.split()) > 1 or s]
+        if _COMPLEMENT.match(obj):  # "the son of … leader Nicolas Maduro Moros"
+            continue
+        # A lone surname ("OFAC is designating Vulin") is kept: the merger takes it only
+        # where the text declares it as the short form of a full name.
+        found += _names(split_list(obj))
     return found
 
 
@@ -173,11 +196,14 @@ def _is_listed_name(text: str) -> bool:
     return bool(tokens) and looks_like_name(tokens[0]) and len(tokens) <= 12
 
 
-def _item_name(text: str) -> str | None:
+def _item_name(text: str) -> tuple[str, str | None] | None:
     text = _BULLET.sub("", text.strip())
     text = re.sub(r"^and\s+", "", text)
+    nickname = _NICKNAME.search(text[:80])
+    if nickname:
+        text = text[: nickname.start()] + text[nickname.end() :]
     name = without_stop(_ITEM_END.split(text, maxsplit=1)[0])
-    return name if _is_listed_name(name) else None
+    return (name, nickname.group(1).strip() if nickname else None) if _is_listed_name(name) else None
 
 
 def _roster(sentences_: Sequence[str]) -> list[tuple[str, str]]:
@@ -189,6 +215,34 @@ def _roster(sentences_: Sequence[str]) -> list[tuple[str, str]]:
     return found
 
 
+def _leading_name(text: str) -> tuple[str, str | None] | None:
+    """The name a paragraph opens with: "Nicolas “Nicolasito” Ernesto Maduro Guerra is a
+    son of …", "Luis Alfredo Motta Dominguez is the former Minister …"."""
+    match = _LEADING_NAME.match(text)
+    if not match:
+        return None
+    found = _names([match.group(1)], listed=True)
+    if not found or not looks_like_name(found[0][0]) or len(found[0][0].split()) < 2:
+        return None
+    return found[0]
+
+
+def _following(
+    blocks: Sequence[Block], start: int, index: int, sentence: str
+) -> list[_Mention]:
+    """The paragraphs after "The following two individuals are being designated today
+    …:" that each open with a designee's name, up to the next paragraph that does not."""
+    found = []
+    at = start
+    while at < len(blocks) and blocks[at].kind == "paragraph":
+        named = _leading_name(blocks[at].text)
+        if named is None:
+            break
+        found.append(_Mention(named[0], named[1], (index, at), blocks[at].text))
+        at += 1
+    return found
+
+
 def _mentions(blocks: Sequence[Block], skip: set[int]) -> list[_Mention]:
     mentions: list[_Mention] = []
     for index, block in enumerate(blocks):
@@ -196,8 +250,11 @@ def _mentions(blocks: Sequence[Block], skip: set[int]) -> list[_Mention]:
             continue
         spans = [s.text for s in sentences(block.text)]
         for sentence in spans:
-            for name, short in _subject(sentence) + _objects(sentence):
+            for name, short in _subject(sentence):
                 mentions.append(_Mention(name, short, (index,), sentence))
+            for name, short in _objects(sentence):
+                lone = len(name.split()) == 1 and not short
+                mentions.append(_Mention(name, short, (index,), sentence, lone))
             listed = _list_after_colon(sentence)
             if listed:
                 for name, short in _names(split_list(listed), listed=True):
@@ -205,9 +262,11 @@ def _mentions(blocks: Sequence[Block], skip: set[int]) -> list[_Mention]:
             elif listed == "":
                 following = index + 1
                 while following < len(blocks) and blocks[following].kind == "item":
-                    if name_ := _item_name(blocks[following].text):
-                        mentions.append(_Mention(name_, None, (index, following), sentence))
+                    if named := _item_name(blocks[following].text):
+                        mentions.append(_Mention(*named, (index, following), sentence))
                     following += 1
+                if _FOLLOWING.search(sentence):
+                    mentions += _following(blocks, following, index, sentence)
         if spans and _ROSTER.search(spans[0]):
             for name, sentence in _roster(spans):
                 mentions.append(_Mention(name, None, (index,), f"{spans[0]} {sentence}"))
@@ -248,6 +307,10 @@ class _Merger:
             if any(tuple(full.split()) == k or _suffix(tuple(full.split()), k) for k in keys)
             for alias in aliases
         ]
+
+    def resolves(self, name: str) -> bool:
+        """A one-word name the text declares as a short form, or that ends a name found."""
+        return key(name) in self.shorts or self._find([name]) is not None
 
     def _key(self, name: str) -> tuple[str, ...]:
         return expanded_key(name, self.acronyms)
@@ -334,8 +397,13 @@ def find_designees(blocks: Sequence[Block], skip: set[int]) -> list[Designee]:
     """The designees of a release body; ``skip`` holds the blocks that are no part of any
     designee's text (quotes, boilerplate)."""
     merger = _Merger(blocks)
-    for mention in _mentions(blocks, skip):
-        merger.add(mention)
+    mentions = _mentions(blocks, skip)
+    for mention in mentions:
+        if not mention.lone:
+            merger.add(mention)
+    for mention in mentions:
+        if mention.lone and merger.resolves(mention.name):
+            merger.add(mention)
     designating = {i for g in merger.groups for i in g.blocks}
     free = {i for i, b in enumerate(blocks) if i not in skip | designating and b.kind != "heading"}
     fallback = _release_authority(blocks, skip)

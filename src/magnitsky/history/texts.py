@@ -2,7 +2,10 @@
 verbatim; each designee it describes becomes a dated action (linked to its list entry and
 dating it like any official document) with the facts read from its passage.
 
-A text whose designees cannot be read raises in its reader, so it is stored nowhere.
+A file that is not an official text (empty, another page, mangled) raises in its reader,
+so it is stored nowhere. A text the reader cannot fully read (no designee found, fewer
+than it announces, a designee without an authority) is stored with what was read, and
+what was not is reported (``problems``).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ class Text:
     title: str | None
     published: date
     designees: tuple[Designee, ...]
+    problems: tuple[str, ...] = ()
 
 
 def read_text(path: Path, url: str | None = None) -> Text:
@@ -48,12 +52,26 @@ def read_text(path: Path, url: str | None = None) -> Text:
         day = notice.published or notice.signed
         if day is None:
             raise ReaderError(path, "the notice states no date")
-        return Text("federal_register", REGISTER, url, notice.document, day, notice.designees)
+        return Text(
+            "federal_register",
+            REGISTER,
+            url,
+            notice.document,
+            day,
+            notice.designees,
+            notice.problems,
+        )
     from magnitsky.readers import treasury_press
 
     release = treasury_press.read(path)
     return Text(
-        "press_release", PRESS, url or release.url, release.title, release.date, release.designees
+        "press_release",
+        PRESS,
+        url or release.url,
+        release.title,
+        release.date,
+        release.designees,
+        release.problems,
     )
 
 
@@ -98,10 +116,15 @@ def _fact_rows(document_id: int, seq: int, designee: Designee) -> list[dict[str,
     return rows
 
 
-def store_text(store: Store, path: Path, url: str | None = None) -> int | None:
+def store_text(
+    store: Store, path: Path, url: str | None = None, problems: list[str] | None = None
+) -> int | None:
     """Read and store one official text (in the caller's transaction); ``None`` if this
-    very text is stored already."""
+    very text is stored already. What the reader could not read is added to
+    ``problems``, each naming the file."""
     text = read_text(path, url)
+    if problems is not None:
+        problems += [f"{path}: {p}" for p in text.problems]
     data = path.read_bytes()
     actions = [_action(text, d, path.name) for d in text.designees]
     stored = store_actions(store, path, text.source, actions, data)

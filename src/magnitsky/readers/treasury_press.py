@@ -53,6 +53,9 @@ _ANNOUNCED = re.compile(
 )
 
 
+_PAST = re.compile(r"^(?:On|In|Since)\s[^,]{0,25}\b\d{4}\b")
+
+
 @dataclass(frozen=True)
 class PressRelease:
     release_id: str | None
@@ -63,7 +66,8 @@ class PressRelease:
     date: date
     designees: tuple[Designee, ...]
     problems: tuple[str, ...] = ()
-    """What looked wrong but was read anyway (fewer designees found than announced)."""
+    """What the reader could not read, said plainly: no designee found, fewer designees
+    found than announced, a designee without an authority. The release is read anyway."""
 
 
 def _root(path: Path) -> lxml.html.HtmlElement:
@@ -130,7 +134,9 @@ def _blocks(body: lxml.html.HtmlElement) -> list[Block]:
             continue
         for br in element.iter("br"):
             br.tail = "\n" + (br.tail or "")
-        lines = [clean(line) for line in element.text_content().split("\n")]
+        # Stray markdown bold ("(** Samsonenko**)") is no part of the words.
+        text = element.text_content().replace("**", "")
+        lines = [clean(line) for line in text.split("\n")]
         lines = [line for line in lines if line]
         if element.tag == "li" or (len(lines) > 1 and all(line[0] in "•·-–*" for line in lines)):
             blocks += [Block("item", line, heading) for line in lines]
@@ -157,6 +163,8 @@ def _announced(blocks: list[Block]) -> int:
     total = 0
     for block in blocks[:6]:
         for sentence in re.split(r"(?<=\.)\s+", block.text):
+            if _PAST.match(sentence):  # "On August 9, 2017, OFAC designated eight …"
+                continue
             if re.search(r"\b(?:designat|sanction)\w*", sentence) and "removed" not in sentence:
                 for number, _ in _ANNOUNCED.findall(sentence):
                     total += int(number) if number.isdigit() else _NUMBER[number]
@@ -165,7 +173,8 @@ def _announced(blocks: list[Block]) -> int:
 
 def read(path: Path) -> PressRelease:
     """A press release and its designees. Raises :class:`ReaderError` for an empty file,
-    a page that is not a press release, mangled HTML or a release without designees."""
+    a page that is not a press release or mangled HTML. A release in which no designee is
+    found (guidance, a settlement, a removal) is read, with that said in ``problems``."""
     root = _root(path)
     article = _article(root, path)
     bodies = article.find_class("field--name-field-news-body")
@@ -173,9 +182,7 @@ def read(path: Path) -> PressRelease:
         raise ReaderError(path, "the article has no body text")
     blocks = _blocks(bodies[0])
     designees = find_designees(blocks, _skipped(blocks))
-    if not designees:
-        raise ReaderError(path, "no designee found: the release designates no one by name")
-    problems = []
+    problems = [] if designees else ["no designee found: the release designates no one by name"]
     if (announced := _announced(blocks)) > len(designees):
         problems.append(f"the release announces {announced} designations, {len(designees)} found")
     problems += [f"no authority found for {d.name!r}" for d in designees if d.authority is None]
