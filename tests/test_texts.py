@@ -115,7 +115,10 @@ def test_the_evidence_commands(tmp_path: Path, shared_data: Path) -> None:
                str(shared_data / RELEASES / "sm460.html"))
     assert done.returncode == 0, done.stderr
     facts = run("evidence", "facts", "--format", "csv").stdout
-    assert "https://home.treasury.gov/news/press-releases/sm460" not in facts  # not linked: no list
+    # No list in this store: the designations are the text's own (ids "name:…"), and its
+    # facts go with them.
+    lines = [line for line in facts.splitlines() if "press-releases/sm460" in line]
+    assert lines and all(line.startswith("us-ofac-sdn,name:") for line in lines)
     assert run("actions", "--unlinked", "--format", "csv").stdout.count("sm460.html") >= 4
 
 
@@ -133,3 +136,46 @@ def test_uk_and_eu_statements_of_reasons_give_themes_and_victim_groups(built_sto
     for r in women:
         shown = next(e for e in r["victim_evidence"] if e.startswith("women_and_girls"))
         assert "statement of reasons" in shown
+
+
+# -- the list says who, the text says why -------------------------------------------------
+
+
+def test_the_abbreviation_a_release_declares_links_to_the_entry_of_the_full_name(
+    built_store: Path,
+) -> None:
+    # sm460 writes "the 33rd Light Infantry Division (LID) and the 99th LID"; the list's
+    # entry is 99TH LIGHT INFANTRY DIVISION OF THE BURMESE ARMY (24811).
+    with open_store(built_store, read_only=True) as opened:
+        row = opened.dicts(
+            "SELECT listed_on, date_quality, date_source FROM designations"
+            " WHERE source_id = '24811' AND program = 'US-GLOMAG'"
+        )
+        facts = facts_by_entry(opened, reasons_of=())[("us-ofac-sdn", "24811")]
+    assert row == [
+        {"listed_on": date(2018, 8, 17), "date_quality": "exact", "date_source": "sm460.html"}
+    ]
+    basis = [f for f in facts if f["kind"] == "basis"]
+    assert [(f["label"], f["section"]) for f in basis] == [("human_rights", "1(a)(ii)(A)")]
+    assert "The 99th LID is designated for engaging in serious human rights abuse" in (
+        basis[0]["sentence"]
+    )
+
+
+def test_texts_link_to_designations_known_only_from_recent_actions_pages(
+    built_store: Path,
+) -> None:
+    # No snapshot holds the 2025 designations: they come from the Recent Actions pages of
+    # 2025-07-30 and 2025-09-22, and the releases sb0211 and sb0257 say why.
+    with open_store(built_store, read_only=True) as opened:
+        facts = facts_by_entry(opened, reasons_of=())
+    expected = {
+        "name:ALEXANDRE DE MORAES": ("human_rights", "sb0211.html"),
+        "name:BARCI DE MORAES VIVIANE": ("leader_of", "sb0257.html"),
+        "name:DE ESTUDOS INSTITUTO JURIDICOS LEX LTDA": ("support", "sb0257.html"),
+    }
+    for sid, (label, document) in expected.items():
+        basis = [f for f in facts[("us-ofac-sdn", sid)] if f["kind"] == "basis"]
+        assert [(f["label"], f["document"]) for f in basis] == [(label, document)], sid
+    themes = {f["label"] for f in facts[("us-ofac-sdn", "name:ALEXANDRE DE MORAES")]}
+    assert "arbitrary_detention" in themes

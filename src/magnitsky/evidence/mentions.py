@@ -84,7 +84,9 @@ _COMPLEMENT = re.compile(r"^(?:the|a|an)\s+(?:[a-z]+\s+){1,2}of\s")
 _FOLLOWING = re.compile(
     r"\bfollowing\b[^:]{0,60}\b(?:designated|sanctioned|being designated|being sanctioned)\b"
 )
-_LEADING_NAME = re.compile(r"^(.{3,120}?)(?:\s+\([^()]{1,60}\))?(?:,|\s+(?:is|was|are|has|served)\s)")
+_LEADING_NAME = re.compile(
+    r"^(.{3,120}?)(?:\s+\([^()]{1,60}\))?(?:,|\s+(?:is|was|are|has|served)\s)"
+)
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,12 @@ def _is_past(sentence: str, verb: re.Match[str]) -> bool:
         return True  # "On August 9, 2017, OFAC designated eight individuals …"
     clause = _CLAUSE_END.split(sentence[verb.end() :], maxsplit=1)[0]
     return bool(_DATED.search(clause))
+
+
+def is_past_designation(sentence: str) -> bool:
+    """Does every designation verb of the sentence speak of an earlier action?"""
+    verbs = list(_VERB.finditer(sentence))
+    return bool(verbs) and all(_is_past(sentence, v) for v in verbs)
 
 
 def _names(items: Sequence[str], listed: bool = False) -> list[tuple[str, str | None]]:
@@ -203,7 +211,9 @@ def _item_name(text: str) -> tuple[str, str | None] | None:
     if nickname:
         text = text[: nickname.start()] + text[nickname.end() :]
     name = without_stop(_ITEM_END.split(text, maxsplit=1)[0])
-    return (name, nickname.group(1).strip() if nickname else None) if _is_listed_name(name) else None
+    return (
+        (name, nickname.group(1).strip() if nickname else None) if _is_listed_name(name) else None
+    )
 
 
 def _roster(sentences_: Sequence[str]) -> list[tuple[str, str]]:
@@ -227,9 +237,7 @@ def _leading_name(text: str) -> tuple[str, str | None] | None:
     return found[0]
 
 
-def _following(
-    blocks: Sequence[Block], start: int, index: int, sentence: str
-) -> list[_Mention]:
+def _following(blocks: Sequence[Block], start: int, index: int, sentence: str) -> list[_Mention]:
     """The paragraphs after "The following two individuals are being designated today
     …:" that each open with a designee's name, up to the next paragraph that does not."""
     found = []

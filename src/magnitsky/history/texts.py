@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from magnitsky.actions import DatedAction
+from magnitsky.evidence.anchored import anchor
 from magnitsky.evidence.designee import Designee
 from magnitsky.evidence.facts import BasisFact
+from magnitsky.evidence.mentions import Block
 from magnitsky.history.documents import store_actions
+from magnitsky.history.snapshots import unpack
 from magnitsky.listing import Listing, ReaderError
 from magnitsky.readers.ofac_csv import decode
 from magnitsky.store import Store
@@ -38,6 +41,8 @@ class Text:
     published: date
     designees: tuple[Designee, ...]
     problems: tuple[str, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    skipped: frozenset[int] = frozenset()
 
 
 def read_text(path: Path, url: str | None = None) -> Text:
@@ -72,7 +77,64 @@ def read_text(path: Path, url: str | None = None) -> Text:
         release.date,
         release.designees,
         release.problems,
+        release.blocks,
+        release.skipped,
     )
+
+
+SDN = "us-ofac-sdn"
+_DAYS = 3
+"""A dated document's action this many days from the release is the release's action."""
+_DOCUMENTS = ("us-ofac-changes", "us-ofac-recent")
+
+
+def known_entries(store: Store, day: date) -> list[Listing]:
+    """The SDN entries the action of ``day`` may have designated, as the lists give them:
+    those a change archive or Recent Actions page adds within three days of it, then
+    those new in the first snapshot on or after it (not in the last one before)."""
+    out: dict[str, Listing] = {}
+    for (content,) in store.rows(
+        "SELECT content FROM actions WHERE source IN (SELECT UNNEST(?)) AND action = 'added'"
+        " AND action_date BETWEEN ? AND ? ORDER BY action_date, document_id, seq",
+        [list(_DOCUMENTS), day - timedelta(days=_DAYS), day + timedelta(days=_DAYS)],
+    ):
+        listing = Listing.from_content(json.loads(content))
+        out.setdefault(listing.source_id or f"name:{listing.name}", listing)
+    before = store.rows(
+        "SELECT members FROM snapshots WHERE source = ? AND readable AND as_of_date < ?"
+        " ORDER BY as_of_date DESC LIMIT 1",
+        [SDN, day],
+    )
+    after = store.rows(
+        "SELECT members FROM snapshots WHERE source = ? AND readable AND as_of_date >= ?"
+        " ORDER BY as_of_date LIMIT 1",
+        [SDN, day],
+    )
+    if before and after:
+        old = set(unpack(before[0][0]))
+        new = [h for h in unpack(after[0][0]) if h not in old]
+        rows = store.rows(
+            "SELECT source_id, content FROM records WHERE source = ?"
+            " AND record_hash IN (SELECT UNNEST(?))"
+            " AND source_id NOT IN (SELECT source_id FROM records WHERE source = ?"
+            "   AND record_hash IN (SELECT UNNEST(?)))",
+            [SDN, new, SDN, list(old)],
+        )
+        for sid, content in sorted(rows):
+            out.setdefault(sid, Listing.from_content(json.loads(content)))
+    return list(out.values())
+
+
+def anchored(store: Store, text: Text) -> Text:
+    """The text's designees with the known entries of its action attached (and those it
+    names that the prose reader missed); what could not be decided joins its problems."""
+    if text.kind != "press_release":
+        return text  # a notice prints each designee's entry itself
+    designees, problems = anchor(
+        text.designees, known_entries(store, text.published), text.blocks, text.skipped
+    )
+    kept = [p for p in text.problems if not (designees and p.startswith("no designee found"))]
+    return replace(text, designees=tuple(designees), problems=tuple(kept + problems))
 
 
 def _action(text: Text, designee: Designee, document: str) -> DatedAction:
@@ -122,7 +184,7 @@ def store_text(
     """Read and store one official text (in the caller's transaction); ``None`` if this
     very text is stored already. What the reader could not read is added to
     ``problems``, each naming the file."""
-    text = read_text(path, url)
+    text = anchored(store, read_text(path, url))
     if problems is not None:
         problems += [f"{path}: {p}" for p in text.problems]
     data = path.read_bytes()
@@ -159,18 +221,55 @@ def facts_by_entry(
     statements of reasons to read (all by default; reading them takes a second)."""
     rows = store.dicts(
         "SELECT l.source_id, f.kind, f.label, f.coarse, f.section, f.sentence, f.matched,"
-        " f.start_at, f.end_at, a.tags, a.document, t.url, t.published, t.kind AS text_kind"
+        " f.start_at, f.end_at, a.tags, a.document, t.url, t.published, t.kind AS text_kind,"
+        " a.content AS action"
         " FROM facts f JOIN actions a USING (document_id, seq)"
         " JOIN action_links l USING (document_id, seq)"
         " JOIN texts t USING (document_id)"
-        " WHERE l.source_id IS NOT NULL ORDER BY t.published, f.document_id, f.seq, f.start_at",
+        " ORDER BY t.published, f.document_id, f.seq, f.start_at",
     )
+    documented = _documented(store)
     out: dict[Entry, list[dict[str, Any]]] = {}
     for row in rows:
-        out.setdefault(("us-ofac-sdn", row.pop("source_id")), []).append(row)
+        action = json.loads(row.pop("action"))
+        sid = row.pop("source_id") or _documented_entry(documented, action, row["published"])
+        if sid:
+            out.setdefault((SDN, sid), []).append(row)
     for entry, facts in reasons_facts(store, reasons_of).items():
         out.setdefault(entry, []).extend(facts)
     return out
+
+
+def _documented(store: Store) -> list[tuple[str, date, set[str]]]:
+    """The designations known from dated documents only (no list entry holds them, so
+    their id is ``name:KEY``): id, date and the keys of their names."""
+    from magnitsky.history.linking import name_key
+
+    rows = store.rows(
+        "SELECT DISTINCT source_id, listed_on, name, aliases FROM designations"
+        " WHERE source = ? AND source_id LIKE 'name:%' AND listed_on IS NOT NULL",
+        [SDN],
+    )
+    return [
+        (sid, day, {name_key(n) for n in (name, *(aliases or []))})
+        for sid, day, name, aliases in rows
+    ]
+
+
+def _documented_entry(
+    documented: list[tuple[str, date, set[str]]], action: dict[str, Any], published: date
+) -> str | None:
+    """The one document-only designation that a text's unlinked designee names, dated
+    within three days of the text."""
+    from magnitsky.history.linking import name_key
+
+    keys = {name_key(n) for n in (action["name"], *(action.get("aliases") or []))} - {""}
+    found = {
+        sid
+        for sid, day, names in documented
+        if keys & names and abs((day - published).days) <= _DAYS
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def reasons_facts(

@@ -65,6 +65,10 @@ class PressRelease:
     title: str | None
     date: date
     designees: tuple[Designee, ...]
+    blocks: tuple[Block, ...] = ()
+    """The body's headings, paragraphs and bullet lines, in page order."""
+    skipped: frozenset[int] = frozenset()
+    """The blocks that are no designee's text (quotes, boilerplate)."""
     problems: tuple[str, ...] = ()
     """What the reader could not read, said plainly: no designee found, fewer designees
     found than announced, a designee without an authority. The release is read anyway."""
@@ -181,7 +185,8 @@ def read(path: Path) -> PressRelease:
     if not bodies:
         raise ReaderError(path, "the article has no body text")
     blocks = _blocks(bodies[0])
-    designees = find_designees(blocks, _skipped(blocks))
+    skipped = _skipped(blocks)
+    designees = find_designees(blocks, skipped)
     problems = [] if designees else ["no designee found: the release designates no one by name"]
     if (announced := _announced(blocks)) > len(designees):
         problems.append(f"the release announces {announced} designations, {len(designees)} found")
@@ -194,5 +199,7 @@ def read(path: Path) -> PressRelease:
         title=_meta(root, "//meta[@property='og:title']/@content"),
         date=_date(article, path),
         designees=tuple(designees),
+        blocks=tuple(blocks),
+        skipped=frozenset(skipped),
         problems=tuple(problems),
     )
