@@ -16,7 +16,9 @@ LABELS = Path(__file__).parent / "labels/press_releases_other.toml"
 
 
 def _designees(shared_data: Path, release: str) -> dict[str, Designee]:
-    return {d.name: d for d in treasury_press.read(shared_data / OTHER / f"{release}.html").designees}
+    return {
+        d.name: d for d in treasury_press.read(shared_data / OTHER / f"{release}.html").designees
+    }
 
 
 def test_no_release_is_refused_and_none_is_taken_for_global_magnitsky(

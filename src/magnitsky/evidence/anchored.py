@@ -22,6 +22,11 @@ from magnitsky.evidence.text import sentences
 from magnitsky.listing import Listing
 
 _VERB = re.compile(r"\b(?:designat|sanction|identif|target)\w*", re.I)
+_NOW = re.compile(
+    r"\btoday\b|\b(?:designating|sanctioning|identifying)\b|"
+    r"\b(?:is|are|was|were)(?: also)?(?: being)? (?:designated|sanctioned|identified)\b"
+    r"(?! (?:in|on|by|as part)\b)"
+)
 # The authority an entry's OFAC program tag stands for, where the release does not say.
 _PROGRAM_AUTHORITY = {"GLOMAG": "E.O. 13818", "SDNTK": "Kingpin Act"}
 
@@ -68,6 +73,16 @@ def _authority(listing: Listing, sentences_: Sequence[str]) -> tuple[str | None,
     return None, listing.programs[0] if listing.programs else None
 
 
+def _as_written(forms: Sequence[str], text: str) -> str | None:
+    """The first of ``forms`` as the text writes it ("Samer Foz" for "Samer FOZ")."""
+    for form in sorted(forms, key=len, reverse=True):
+        words = [re.escape(w) for w in form.split()]
+        pattern = r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w-])"
+        if len(words) > 1 and (found := re.search(pattern, text, re.I)):
+            return found.group(0)
+    return None
+
+
 def _found_in_text(listing: Listing, blocks: Sequence[Block], skip: set[int]) -> Designee | None:
     """A designee read from the passages that name the entry, where the prose reader
     found none: names in prose order, two words at least."""
@@ -88,15 +103,12 @@ def _found_in_text(listing: Listing, blocks: Sequence[Block], skip: set[int]) ->
         for s in sentences(blocks[i].text)
         if pattern.search(fold(s.text)) and _VERB.search(s.text)
     ]
-    if not said or all(is_past_designation(s) for s in said):
-        return None  # named, but not as designated now ("previously designated X")
-    first = fold(blocks[named[0]].text)
-    match = pattern.search(first)
-    written = prose_forms(listing.name)[0]
-    if match:  # the name as the release writes it, where folding kept the length
-        text = blocks[named[0]].text
-        if len(fold(text)) == len(text):
-            written = text[match.start() : match.end()]
+    if not any(_NOW.search(s) and not is_past_designation(s) for s in said):
+        # Named, but not as designated by this action: "previously designated X", "six
+        # vessels as blocked property of PdVSA" (an entry new in a snapshot months
+        # later was not necessarily designated on the release's day).
+        return None
+    written = _as_written(forms, blocks[named[0]].text) or prose_forms(listing.name)[0]
     authority, program = _authority(listing, said)
     return Designee(
         name=written,
@@ -109,6 +121,18 @@ def _found_in_text(listing: Listing, blocks: Sequence[Block], skip: set[int]) ->
     )
 
 
+def _same(listing: Listing, designee: Designee) -> bool:
+    theirs = {tokens(n) for n in (listing.name, *listing.aliases)}
+    return any(tokens(n) in theirs for n in designee.names())
+
+
+def _attach(designee: Designee, listing: Listing) -> Designee:
+    authority, program = designee.authority, designee.program
+    if authority is None:
+        authority, program = _authority(listing, designee.basis_sentences)
+    return replace(designee, listing=listing, authority=authority, program=program)
+
+
 def anchor(
     designees: Sequence[Designee],
     known: Sequence[Listing],
@@ -116,31 +140,30 @@ def anchor(
     skip: set[int] | frozenset[int] = frozenset(),
 ) -> tuple[list[Designee], list[str]]:
     """The release's designees with the known entries of its action attached: each
-    entry to the one designee it names, else to a designee read from the passages that
-    name it. Entries the text does not name are left out (a snapshot's new entries are
-    the actions of many days). Also what could not be decided, said plainly."""
+    designee to the one entry that holds its name (the same name first), and each entry
+    no designee took to a designee read from the passages that name it. Entries the text
+    does not name are left out (a snapshot's new entries are the actions of many days).
+    Also what could not be decided, said plainly."""
     out = list(designees)
     problems: list[str] = []
-    taken: set[int] = set()
-    for listing in known:
-        matches = [i for i, d in enumerate(out) if d.listing is None and _holds(listing, d)]
-        if matches and all(i in taken for i in matches):
-            continue  # another entry holds the same words: the first one keeps it
-        matches = [i for i in matches if i not in taken]
-        if len(matches) == 1:
-            i = matches[0]
-            designee = out[i]
-            authority, program = designee.authority, designee.program
-            if authority is None:
-                authority, program = _authority(listing, designee.basis_sentences)
-            out[i] = replace(designee, listing=listing, authority=authority, program=program)
-            taken.add(i)
+    used: set[int] = set()
+    for i, designee in enumerate(designees):
+        if designee.listing is not None:
             continue
-        if len(matches) > 1:
-            names = ", ".join(out[i].name for i in matches)
-            problems.append(f"entry {listing.name!r} may be any of: {names}")
+        held = [j for j, listing in enumerate(known) if j not in used and _holds(listing, designee)]
+        same = [j for j in held if _same(known[j], designee)]
+        chosen = same if same else held
+        if len(chosen) == 1:
+            out[i] = _attach(designee, known[chosen[0]])
+            used.add(chosen[0])
+        elif chosen:
+            names = "; ".join(known[j].name for j in chosen)
+            problems.append(f"{designee.name!r} may be any of these entries: {names}")
+    for j, listing in enumerate(known):
+        if j in used or not blocks:
             continue
-        if blocks and (found := _found_in_text(listing, blocks, set(skip))) is not None:
+        if any(_holds(listing, d) for d in out):
+            continue  # a designee holds it, but which entry it is was not certain
+        if (found := _found_in_text(listing, blocks, set(skip))) is not None:
             out.append(found)
-            taken.add(len(out) - 1)
     return out, problems

@@ -30,11 +30,37 @@ GLOBAL_MAGNITSKY = "E.O. 13818"
 _CRITERION = re.compile(r"\b(?:for|as)\s+(?:being|having|(?:current|former)\b|[a-z]+ing\b)")
 
 
+_TIES = ("leader_of", "support", "owned_controlled", "acting_for")
+
+
+def _of_another(fact: BasisFact, named: re.Pattern[str] | None) -> bool:
+    """A basis of ties whose sentence names the designee only after the words: the
+    designee is the one tied to, and the basis is the other's ("Aman Holding Company is
+    owned or controlled by … Samer Foz" is no basis of Samer Foz; "the leader of the
+    99th LID" none of the 99th LID)."""
+    if named is None or fact.label not in _TIES:
+        return False
+    at = fact.sentence.find(fact.matched)
+    places = [m.start() for m in named.finditer(fact.sentence)]
+    if at < 0 or not places or min(places) < at:
+        return False
+    # "… owned or controlled by Sandoval …: Bodecarne, Iyari": a list of the designees.
+    return ":" not in fact.sentence[at : min(places)]
+
+
+def _read(text: str, spans: list[Span], named: re.Pattern[str] | None) -> list[BasisFact]:
+    return [f for f in basis_facts(text, spans) if not _of_another(f, named)]
+
+
 def _basis(
-    text: str, spans: list[Span], basis_sentences: Sequence[str], order: str | None
+    text: str,
+    spans: list[Span],
+    basis_sentences: Sequence[str],
+    order: str | None,
+    named: re.Pattern[str] | None = None,
 ) -> list[BasisFact]:
     scope = _scope(text, spans, basis_sentences) if basis_sentences else spans
-    chosen = choose(basis_facts(text, scope))
+    chosen = choose(_read(text, scope, named))
     other = order is not None and order != GLOBAL_MAGNITSKY
     stated = any(_CRITERION.search(s) for s in basis_sentences)
     if not chosen and scope is not spans and not (other and stated):
@@ -42,7 +68,7 @@ def _basis(
         # where it states another order's criterion that is none of E.O. 13818's ("for
         # operating in the defense sector"): the story around it ("arms deals on behalf
         # of Burma's military") is no basis then.
-        chosen = choose(basis_facts(text, spans))
+        chosen = choose(_read(text, spans, named))
     if other:  # the order's own criterion, in E.O. 13818 words: no E.O. 13818 section
         chosen = [replace(f, section=None, section_stated=False) for f in chosen]
     return list(chosen)
@@ -107,7 +133,8 @@ def extract(
     order than E.O. 13818 a basis has no E.O. 13818 section and is read from the
     designation sentences only."""
     spans = sentences(designee_text)
-    facts = Facts(basis=_basis(designee_text, spans, basis_sentences, order))
+    named = _named(names)
+    facts = Facts(basis=_basis(designee_text, spans, basis_sentences, order, named))
     for fact in _facts(designee_text, spans, names):
         getattr(facts, _FIELDS[fact.kind]).append(fact)
     return facts

@@ -10,12 +10,15 @@ reader that finds only today's designations misses some labels without being wro
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from magnitsky.evidence.anchored import anchor
 from magnitsky.evidence.names import key
-from magnitsky.listing import ReaderError
+from magnitsky.listing import Listing, ReaderError
 
 GLOBAL_MAGNITSKY = ("E.O. 13818", "GLOMAG")
 
@@ -73,9 +76,14 @@ def load(labels: Path) -> list[dict[str, Any]]:
     return list(data["releases"])
 
 
-def evaluate(folder: Path) -> FindingReport:
+Known = Callable[[date], Sequence[Listing]]
+"""The entries an action of a given day designated, as the lists give them."""
+
+
+def evaluate(folder: Path, known: Known | None = None) -> FindingReport:
     """Read every release of ``folder`` listed in its ``designees.yaml`` and compare the
-    designees found with the labels."""
+    designees found with the labels. ``known``: anchor each release on the entries its
+    day's action designated (:mod:`magnitsky.evidence.anchored`), as the store does."""
     from magnitsky.readers import treasury_press  # readers depend on evidence, not back
 
     report = FindingReport()
@@ -89,9 +97,13 @@ def evaluate(folder: Path) -> FindingReport:
                 ReleaseResult(case["id"], labels, (), labels, (), (), (), str(error))
             )
             continue
+        designees = list(release.designees)
+        if known is not None:
+            entries = known(release.date)
+            designees, _ = anchor(designees, entries, release.blocks, release.skipped)
         hit: set[str] = set()
         found, extra, glomag = [], [], []
-        for designee in release.designees:
+        for designee in designees:
             found.append(designee.name)
             names = [wanted[k] for k in (key(n) for n in designee.names()) if k in wanted]
             if names:

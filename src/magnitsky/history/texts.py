@@ -138,7 +138,11 @@ def anchored(store: Store, text: Text) -> Text:
 
 
 def _action(text: Text, designee: Designee, document: str) -> DatedAction:
-    listing = designee.listing or Listing(
+    listing = designee.listing
+    if listing is not None and designee.name not in (listing.name, *listing.aliases):
+        # The list's entry, and the name as the text writes it.
+        listing = replace(listing, aliases=(*listing.aliases, designee.name))
+    listing = listing or Listing(
         source="us-ofac-sdn",
         source_id="",
         name=designee.name,
