@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from magnitsky.evidence.designee import Designee, authority_in
+from magnitsky.evidence.designee import Designee, authority_in, program_authority
 from magnitsky.evidence.linking import stopwords, tokens
 from magnitsky.evidence.mentions import Block, is_past_designation
 from magnitsky.evidence.names import fold
@@ -27,8 +27,6 @@ _NOW = re.compile(
     r"\b(?:is|are|was|were)(?: also)?(?: being)? (?:designated|sanctioned|identified)\b"
     r"(?! (?:in|on|by|as part)\b)"
 )
-# The authority an entry's OFAC program tag stands for, where the release does not say.
-_PROGRAM_AUTHORITY = {"GLOMAG": "E.O. 13818", "SDNTK": "Kingpin Act"}
 
 
 def prose_forms(name: str) -> list[str]:
@@ -68,8 +66,8 @@ def _authority(listing: Listing, sentences_: Sequence[str]) -> tuple[str | None,
         if found := authority_in(sentence):
             return found
     for tag in listing.programs:
-        if tag in _PROGRAM_AUTHORITY:
-            return _PROGRAM_AUTHORITY[tag], tag
+        if authority := program_authority(tag):
+            return authority, tag
     return None, listing.programs[0] if listing.programs else None
 
 

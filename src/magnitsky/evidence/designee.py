@@ -57,6 +57,13 @@ def _authorities() -> tuple[tuple[str, str | None, re.Pattern[str]], ...]:
     )
 
 
+def program_authority(program: str) -> str | None:
+    """The one authority an OFAC program tag stands for ("GLOMAG": "E.O. 13818"), or
+    None where the tag has several (ZIMBABWE) or none is known."""
+    names = {name for name, tag, _ in _authorities() if tag == program}
+    return names.pop() if len(names) == 1 else None
+
+
 def authority_in(text: str) -> tuple[str, str | None] | None:
     """(authority, program) of the first authority ``text`` names, or None."""
     found: list[tuple[int, str, str | None]] = []

@@ -46,6 +46,7 @@ _MONTH = (
 _DATED = re.compile(
     rf"\b(?:(?:on|in|since)\s+(?:{_MONTH}\s+)?(?:\d{{1,2}},?\s+)?\d{{4}}|{_MONTH}\s+\d{{1,2}})\b"
 )
+_PASSIVE_PAST = re.compile(r"\b(?:was|were|had been)(?: also)?\s+$")
 _CLAUSE_END = re.compile(r",|;|\s(?:for|pursuant|because|under|as)\s")
 _PASSIVE = re.compile(
     r"^(?:(?:As|In) [^,]{3,80}, |(?:Additionally|Also|Today|Separately|Finally|Further), )?"
@@ -77,8 +78,33 @@ _ITEM_END = re.compile(
     r";|\s\(|,\s(?!S\.|A\.\s?C|Jr|Inc|Ltd|LTDA|LLC|Limited)|\s(?:is|was|are|has|have|served)\s"
 )
 _BULLET = re.compile(r"^[•·\-–*]\s*")
+_TITLES = frozenset(
+    [
+        "Director",
+        "Deputy",
+        "Chief",
+        "Minister",
+        "Prosecutor",
+        "General",
+        "First",
+        "President",
+        "Vice",
+        "Governor",
+        "Commander",
+        "Head",
+        "Chairman",
+        "Secretary",
+        "Ambassador",
+        "Senator",
+        "Mayor",
+        "Colonel",
+        "Major",
+        "Judge",
+    ]
+)
+_CATEGORY = re.compile(r"^(?:Specially Designated|Specially Designated Nationals?)\b")
 _BASED = re.compile(r"^(?:[A-Z][\w.’'-]*[-\s])+(?:based|designated|sanctioned)\s+")
-_NICKNAME = re.compile(r"\s+[“\"]([A-Z][^”\"]{0,30})[”\"](?=\s+[A-Z])")
+_NICKNAME = re.compile(r"(?<=\w)\s*[“\"]\s*([A-Z][^”\"]{0,30}?)\s*[”\"](?=\s+[A-Z])")
 _DATED_BEFORE = re.compile(rf"^(?:On|In|Since)\s+(?:{_MONTH}\s+)?(?:\d{{1,2}},?\s+)?\d{{4}}\b")
 _COMPLEMENT = re.compile(r"^(?:the|a|an)\s+(?:[a-z]+\s+){1,2}of\s")
 _FOLLOWING = re.compile(
@@ -129,7 +155,23 @@ def _is_past(sentence: str, verb: re.Match[str]) -> bool:
     if _DATED_BEFORE.match(sentence) and "today" not in sentence[: verb.start()].lower():
         return True  # "On August 9, 2017, OFAC designated eight individuals …"
     clause = _CLAUSE_END.split(sentence[verb.end() :], maxsplit=1)[0]
+    if _PASSIVE_PAST.search(sentence[: verb.start()]) and "today" not in sentence:
+        clause = sentence[verb.end() :]  # "was designated by … as … in October 1997"
     return bool(_DATED.search(clause))
+
+
+def _untitled(name: str) -> str:
+    """A person's name without the title prose puts before it: "Director Aleksandr
+    Bortnikov", "Deputy Minister of Defense Aleksey Krivoruchko" (a title with an office
+    in it: the last two words, given name and surname, as such releases write them)."""
+    tokens = name.split()
+    if len(tokens) < 3 or tokens[0] not in _TITLES:
+        return name
+    if any(t in ("of", "the", "for") for t in tokens):
+        return " ".join(tokens[-2:])
+    while len(tokens) > 2 and tokens[0] in _TITLES:
+        tokens = tokens[1:]
+    return " ".join(tokens)
 
 
 def is_past_designation(sentence: str) -> bool:
@@ -146,8 +188,9 @@ def _names(items: Sequence[str], listed: bool = False) -> list[tuple[str, str | 
         head, short = short_form(item)
         head = re.sub(r"^the\s+", "", head.strip(), flags=re.I)
         head = _BASED.sub("", head)  # "Singapore-based Tan Wee Beng"
+        head = _untitled(head)  # "Prosecutor General Igor Krasnov"
         if nickname := _NICKNAME.search(head):  # Nicolas “Nicolasito” Ernesto Maduro Guerra
-            head = _NICKNAME.sub("", head)
+            head = " ".join(_NICKNAME.sub(" ", head).split())
             short = short or nickname.group(1).strip()
         whole = _is_listed_name(head) if listed else looks_like_name(head)
         name = head if whole else trailing_name(head)
@@ -209,7 +252,7 @@ def _item_name(text: str) -> tuple[str, str | None] | None:
     text = re.sub(r"^and\s+", "", text)
     nickname = _NICKNAME.search(text[:80])
     if nickname:
-        text = text[: nickname.start()] + text[nickname.end() :]
+        text = " ".join((text[: nickname.start()] + " " + text[nickname.end() :]).split())
     name = without_stop(_ITEM_END.split(text, maxsplit=1)[0])
     return (
         (name, nickname.group(1).strip() if nickname else None) if _is_listed_name(name) else None
@@ -288,9 +331,14 @@ def _declared(blocks: Sequence[Block]) -> tuple[dict[tuple[str, ...], str], dict
     for block in blocks:
         for match in re.finditer(r"\(([^()]{1,40})\)", block.text):
             head = " ".join(block.text[: match.start()].split()[-10:])
-            full, short = trailing_name(head), match.group(1).strip()
+            # 'Miodrag “Daka” Davidovic (Davidovic)': the nickname is no part of the name.
+            nickname = _NICKNAME.search(head)
+            full = trailing_name(_NICKNAME.sub(" ", head), objects=True)
+            short = match.group(1).strip()
             if full and (looks_like_name(short) or short.isupper()) and key(short) != key(full):
                 shorts.setdefault(key(short), full)
+                if nickname and full.endswith(head[nickname.end() :].strip()):
+                    akas.setdefault(" ".join(key(full)), []).append(nickname.group(1).strip())
         for match in _AKA.finditer(block.text):
             full = trailing_name(" ".join(block.text[: match.start()].split()[-10:]))
             if full:
@@ -417,6 +465,8 @@ def find_designees(blocks: Sequence[Block], skip: set[int]) -> list[Designee]:
     fallback = _release_authority(blocks, skip)
     found = []
     for group in merger.groups:
+        if _CATEGORY.match(group.name):  # "as a Specially Designated Global Terrorist"
+            continue
         paragraphs = set(group.blocks) | _about(group, blocks, free)
         name = group.name
         aliases = [n for n in [*group.names, *group.aliases] if key(n) != key(name)]

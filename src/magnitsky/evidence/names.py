@@ -27,6 +27,15 @@ _NAME_TOKEN = re.compile(
 )
 _PREPOSITIONS = wordset("of to by for with from against on in at including into under about and or")
 _LIST_SEPARATOR = re.compile(r",?\s+(?:along with|as well as)\s+|,\s*(?:and\s+)?|\s+and\s+|;\s*")
+_COMPANY_FORM = re.compile(_SUFFIX.pattern.removesuffix(r"\b") + r"(?:\b|(?<=[.\s]))")
+# Words of a company form after its first ("S.A. de C.V.", "Sociedad Anonima").
+_FORM_WORD = re.compile(r"^(?:(?:[A-Z]\.\s?)+|Anonima|Civil|Capital|Variable|Limitada)$")
+# "and" inside a company's name: "Pedram Pirouzan and Associates Partnership Company",
+# "Sahel Star Oil and Gas Company LLC".
+_AND_JOINED = re.compile(
+    r"^(?:Associates|Partners|Partnership|Sons|Brothers|Gas|Contracting|Construction|Trading|"
+    r"Services|Investments?|Industries|Engineering|Technology|Development|Company)\b"
+)
 _ABBREVIATED_END = re.compile(r"(?:\b[A-Z]\.|\b(?:Jr|Sr|Inc|Co|Ltd|Corp|LTDA)\.)$")
 _TOKEN = re.compile(r"\S+")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -77,10 +86,11 @@ def short_form(item: str) -> tuple[str, str | None]:
     return head, inner if looks_like_name(bare) or inner.isupper() else None
 
 
-def trailing_name(item: str) -> str | None:
+def trailing_name(item: str, objects: bool = False) -> str | None:
     """The name at the end of a noun phrase: "BGP commander Thura San Lwin" -> "Thura San
     Lwin". None when the phrase does not end in a name, or the name is the object of a
-    preposition ("the wife of Mendoza Gaytan")."""
+    preposition ("the wife of Mendoza Gaytan"), unless ``objects`` (a short form declared
+    after it: "associated with Orka Holding AD (Orka Holding)")."""
     tokens = item.split()
     start = len(tokens)
     while start > 0 and (
@@ -88,16 +98,26 @@ def trailing_name(item: str) -> str | None:
         or tokens[start - 1].lower() in PARTICLES
         or bool(_SUFFIX.match(tokens[start - 1]))
     ):
+        if start < len(tokens) and _ends_clause(tokens[start - 1], tokens[start]):
+            break  # "… and Kamceva. Finally, Bet City International DOO Skopje"
         start -= 1
     while start < len(tokens) and tokens[start].lower() in PARTICLES:
         start += 1
     if start == len(tokens):
         return None
     before = [t.lower() for t in tokens[:start] if t.lower() not in ("the", "a", "an")]
-    if before and before[-1] in _PREPOSITIONS:
+    if before and before[-1] in _PREPOSITIONS and not objects:
         return None
     name = " ".join(tokens[start:]).strip(",;: ")
     return None if name.lower() in _GENERIC else name
+
+
+def _ends_clause(token: str, following: str) -> bool:
+    """Does ``token`` end a sentence or clause before ``following`` ("Kamceva.",
+    "Finally,"), rather than go on in one name ("Mnangagwa, Jr.", "Bodecarne, S.A.")?"""
+    if token.endswith(","):
+        return not _SUFFIX.match(following)
+    return token.endswith(".") and not _ABBREVIATED_END.search(token)
 
 
 def without_stop(text: str) -> str:
@@ -107,6 +127,17 @@ def without_stop(text: str) -> str:
     return text if _ABBREVIATED_END.search(text) else text.rstrip(".").strip()
 
 
+def _is_company_form(piece: str) -> bool:
+    """A company form or suffix alone ("S.A. de C.V.", "Jr.", "LTDA"), not a name that
+    starts with one ("JSC ABS ZEiM Automation")."""
+    found = _COMPANY_FORM.match(piece)
+    if not found:
+        return False
+    rest = [t for t in piece[found.end() :].split() if t.strip(".,")]
+    rest = rest[1:] if rest and piece[found.end()] == "." and rest[0] == "." else rest
+    return all(t.lower() in PARTICLES or _FORM_WORD.match(t) for t in rest)
+
+
 def split_list(text: str) -> list[str]:
     """Items of "A, B, and C" / "A (x), B (y), and C (z)", keeping "Bodecarne, S.A. de C.V."
     and "Mnangagwa, Jr." whole."""
@@ -114,13 +145,19 @@ def split_list(text: str) -> list[str]:
     if re.search(r"\)\s*,", text):  # items described in parentheses: cut after each ")"
         parts = re.split(r"(?<=\))\s*,?\s*(?:and\s+)?(?=\S)", text)
         return [p.strip(" ,") for p in parts if p.strip(" ,")]
-    pieces = [p for p in _LIST_SEPARATOR.split(text) if p.strip()]
+    parts = _LIST_SEPARATOR.split(text)
+    separators = ["", *_LIST_SEPARATOR.findall(text)]
     items: list[str] = []
-    for piece in pieces:
-        if items and _SUFFIX.match(piece.strip()):
-            items[-1] = f"{items[-1]}, {piece.strip()}"
+    for piece, separator in zip(parts, separators, strict=True):
+        piece = piece.strip()
+        if not piece:
+            continue
+        if items and "," in separator and _is_company_form(piece):
+            items[-1] = f"{items[-1]}, {piece}"
+        elif items and "and" in separator and _AND_JOINED.match(piece):
+            items[-1] = f"{items[-1]} and {piece}"  # "Pedram Pirouzan and Associates …"
         else:
-            items.append(piece.strip())
+            items.append(piece)
     return items
 
 

@@ -53,7 +53,7 @@ _ANNOUNCED = re.compile(
 )
 
 
-_PAST = re.compile(r"^(?:On|In|Since)\s[^,]{0,25}\b\d{4}\b")
+_PAST = re.compile(r"^(?:On|In|Since)\s[^.]{0,25}?\b\d{4}\b")
 
 
 @dataclass(frozen=True)
