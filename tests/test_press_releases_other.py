@@ -35,10 +35,11 @@ def test_no_release_is_refused_and_none_is_taken_for_global_magnitsky(
 
 def test_designee_finding_against_the_reviewers_labels(shared_data: Path) -> None:
     # Before this change: 77 of 194 labels found, 46 extra (precision 62.6%, recall 39.7%).
+    # After tuning on these releases: 114 found, 12 extra (90.5%, 58.8%).
     report = evaluate(shared_data / OTHER)
     assert report.labelled == 194
-    assert report.hits >= 99, format_report(report)
-    assert report.precision >= 0.75, format_report(report)
+    assert report.hits >= 110, format_report(report)
+    assert report.precision >= 0.85, format_report(report)
 
 
 def test_sentence_shapes_that_made_designees_missed(shared_data: Path) -> None:
@@ -56,6 +57,18 @@ def test_sentence_shapes_that_made_designees_missed(shared_data: Path) -> None:
     assert (vulin.name, vulin.authority) == ("Aleksandar Vulin", "E.O. 14033")
     # "Singapore-based Tan Wee Beng" is Tan Wee Beng.
     assert "Tan Wee Beng" in _designees(shared_data, "sm533")
+    # 'Miodrag“ Daka” Davidovic (Davidovic)' then "Davidovic is being designated …"; a
+    # short form declared after "associated with"; company forms and "JSC …" in a list.
+    jy1916 = _designees(shared_data, "jy1916")
+    assert "Daka" in jy1916["Miodrag Davidovic"].aliases
+    assert {"Orka Holding AD", "JSC VNIIR Progress", "JSC ABS ZEiM Automation"} <= set(jy1916)
+    assert "Davidovic" not in jy1916
+    # "Pedram Pirouzan and Associates Partnership Company" is one company.
+    assert "Pedram Pirouzan and Associates Partnership Company" in _designees(shared_data, "sb0483")
+    # Titles before names: "Prosecutor General Igor Krasnov".
+    assert "Igor Krasnov" in _designees(shared_data, "jy0045")
+    # Hizballah "was designated by the Department of State … in October 1997".
+    assert "Hizballah" not in _designees(shared_data, "sm668")
 
 
 def test_designees_under_other_orders_have_their_own_authority_and_no_eo_13818_section(

@@ -68,7 +68,11 @@ def looks_like_name(text: str) -> bool:
     if not tokens or tokens[0].lower() in _GENERIC:
         return False
     return is_name_token(tokens[0]) and all(
-        is_name_token(t) or t.lower() in PARTICLES or _SUFFIX.match(t) for t in tokens
+        is_name_token(t)
+        or t.lower() in PARTICLES
+        or _SUFFIX.match(t)
+        or (t == "and" and _AND_JOINED.match(" ".join(tokens[i + 1 :])))
+        for i, t in enumerate(tokens)
     )
 
 
