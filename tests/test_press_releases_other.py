@@ -88,3 +88,27 @@ def test_the_hand_labels_written_before_tuning(shared_data: Path) -> None:
     # Before: 2 of 6 found, basis right 0 of 6, authority right 2 of 6.
     report = evaluate_facts(LABELS, shared_data / OTHER)
     assert (report.found, report.basis_right, report.authority_right) == (6, 6, 6)
+
+
+def test_the_finding_command_prints_the_figures(shared_data: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "magnitsky.cli",
+            "--db",
+            str(tmp_path / "x.duckdb"),
+            "evidence",
+            "finding",
+            str(shared_data / OTHER),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("labelled 194, found ") and "taken for Global Magnitsky 0" in first

@@ -386,6 +386,22 @@ def evidence_eval(labels: Path, releases: Path) -> None:
     click.echo(format_report(evaluate(labels, releases)))
 
 
+@evidence.command("finding")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--anchored", is_flag=True, help="Anchor on the entries the store's lists give.")
+@pass_context
+def evidence_finding(obj: Context, folder: Path, anchored: bool) -> None:
+    """Precision and recall of designee finding against a folder's designees.yaml."""
+    from magnitsky.evidence.finding import evaluate, format_report
+    from magnitsky.history.texts import known_entries
+
+    if not anchored:
+        click.echo(format_report(evaluate(folder)))
+        return
+    with obj.store(read_only=True) as store:
+        click.echo(format_report(evaluate(folder, lambda day: known_entries(store, day))))
+
+
 @evidence.command("facts")
 @click.option("--source-id", help="Only the facts linked to this list entry.")
 @format_option
