@@ -37,7 +37,7 @@ from magnitsky.evidence.names import (
     trailing_name,
     without_stop,
 )
-from magnitsky.evidence.text import sentences
+from magnitsky.evidence.text import sentences, wordset
 
 _VERB = re.compile(r"\b(?:designat(?:ed|ing)|sanction(?:ed|ing))\b")
 _MONTH = (
@@ -78,29 +78,9 @@ _ITEM_END = re.compile(
     r";|\s\(|,\s(?!S\.|A\.\s?C|Jr|Inc|Ltd|LTDA|LLC|Limited)|\s(?:is|was|are|has|have|served)\s"
 )
 _BULLET = re.compile(r"^[•·\-–*]\s*")
-_TITLES = frozenset(
-    [
-        "Director",
-        "Deputy",
-        "Chief",
-        "Minister",
-        "Prosecutor",
-        "General",
-        "First",
-        "President",
-        "Vice",
-        "Governor",
-        "Commander",
-        "Head",
-        "Chairman",
-        "Secretary",
-        "Ambassador",
-        "Senator",
-        "Mayor",
-        "Colonel",
-        "Major",
-        "Judge",
-    ]
+_TITLES = wordset(
+    "Director Deputy Chief Minister Prosecutor General First President Vice Governor "
+    "Commander Head Chairman Secretary Ambassador Senator Mayor Colonel Major Judge"
 )
 _CATEGORY = re.compile(r"^(?:Specially Designated|Specially Designated Nationals?)\b")
 _BASED = re.compile(r"^(?:[A-Z][\w.’'-]*[-\s])+(?:based|designated|sanctioned)\s+")
