@@ -65,5 +65,5 @@ def test_anchoring_finds_more_designees_and_none_for_global_magnitsky(
         report = evaluate(shared_data / OTHER, lambda day: known_entries(store, day))
     prose = evaluate(shared_data / OTHER)
     assert report.global_magnitsky == [], format_report(report)
-    assert report.hits > prose.hits + 10, format_report(report)
+    assert report.hits >= prose.hits + 10, format_report(report)
     assert report.precision >= prose.precision, format_report(report)
