@@ -2,7 +2,10 @@
 # The main job, end to end: get the official files, build the store, print the yearly
 # US Global Magnitsky table and write the annual report (out/report/index.html).
 #   MAGNITSKY_DATA=DIR   build from a folder laid out like ../shared/data (offline)
-#   otherwise            download the current official files first (magnitsky fetch)
+#   otherwise            download every official source first (magnitsky fetch) into
+#                        MAGNITSKY_ARCHIVE (default ./archive); a rejected download is
+#                        reported and never archived, and the build reads what the archive
+#                        holds (the URLs are settings: see README, "Fetching")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -12,7 +15,8 @@ if [ -n "${MAGNITSKY_DATA:-}" ]; then
   data=$MAGNITSKY_DATA
 else
   data=${MAGNITSKY_ARCHIVE:-archive}
-  $M fetch --into "$data"
+  $M fetch --into "$data" || echo "magnitsky fetch: some downloads were rejected (above);" \
+    "building from what the archive holds" >&2
 fi
 $M build "$data"
 echo

@@ -212,14 +212,33 @@ def import_dir(obj: Context, folder: Path, force: bool, quiet: bool) -> None:
     default=None,
     help="Archive folder (default: $MAGNITSKY_ARCHIVE or ./archive).",
 )
+@click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
+@click.option("--since", callback=_date, help="Only documents of this date or later.")
+@click.option("--all-programs", is_flag=True, help="Recent Actions of every program.")
 @pass_context
-def fetch_command(obj: Context, into: Path | None) -> None:
-    """Download the current official OFAC files into a dated archive."""
-    from magnitsky.fetch import exit_code, fetch
+def fetch_command(
+    obj: Context,
+    into: Path | None,
+    sources: tuple[str, ...],
+    since: date | None,
+    all_programs: bool,
+) -> None:
+    """Download every official source into a dated archive laid out like the data folder."""
+    from magnitsky.fetch import exit_code, fetch, summary
 
-    results = fetch(obj.settings, into or obj.settings.archive, _progress(False))
-    for result in results:
-        click.echo(result.describe())
+    try:
+        results = fetch(
+            obj.settings,
+            into or obj.settings.archive,
+            _progress(False),
+            sources=sources or None,
+            since=since,
+            all_programs=all_programs,
+        )
+    except KeyError as error:
+        raise click.BadParameter(str(error.args[0]), param_hint="--source") from error
+    for line in summary(results):
+        click.echo(line)
     sys.exit(exit_code(results))
 
 
