@@ -252,10 +252,15 @@ def build(
 
 
 def _text_files(data_dir: Path) -> list[Path]:
-    """Official texts: Treasury press releases and Federal Register notices."""
+    """Official texts: Treasury press releases, Federal Register notices, and the State
+    Department's Global Magnitsky annual reports."""
     us = data_dir / "us"
-    return sorted((us / "treasury" / "press_releases").glob("*.htm*")) + sorted(
-        p for p in (us / "federal_register").glob("*") if p.suffix in (".txt", ".htm", ".html")
+    return (
+        sorted((us / "treasury" / "press_releases").glob("*.htm*"))
+        + sorted(
+            p for p in (us / "federal_register").glob("*") if p.suffix in (".txt", ".htm", ".html")
+        )
+        + sorted((us / "state" / "global_magnitsky_reports").glob("*.txt"))
     )
 
 

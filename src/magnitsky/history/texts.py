@@ -50,6 +50,13 @@ def read_text(path: Path, url: str | None = None) -> Text:
     raw = path.read_bytes() if path.is_file() else b""
     if not raw.strip():
         raise ReaderError(path, "the file is empty")
+    if b"Global Magnitsky Human Rights Accountability Act Annual Report" in raw[:5000]:
+        from magnitsky.readers import state_annual_report as state
+
+        report = state.read(path)
+        return Text(
+            "state_report", REGISTER, url, report.document, report.published, report.designees
+        )
     if b"Federal Register" in raw[:5000] or b"FEDERAL REGISTER" in raw[:5000]:
         from magnitsky.readers import federal_register
 
