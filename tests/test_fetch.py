@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import socket
-import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from magnitsky.fetch import FetchResult, exit_code, fetch
 from magnitsky.settings import Settings
+from tests.official_sites import Mirror, Reply
+from tests.official_sites import Server as MirrorServer
 
 CSV_2022 = "us/ofac/snapshots/sdn_2022-01-31.csv"
 CSV_2023 = "us/ofac/snapshots/sdn_2023-01-21.csv"
@@ -54,61 +53,16 @@ XHTML = (
 )
 
 
-@dataclass(frozen=True)
-class Reply:
-    body: bytes = b""
-    status: int = 200
-    content_type: str = "application/octet-stream"
-    extra_length: int = 0
-    """Advertise this many bytes more than are sent, then close the connection."""
-    stall: bool = False
-    """Send the headers, then nothing until the test ends (a hung server)."""
-
-
-class Server:
-    def __init__(self) -> None:
-        self.routes: dict[str, Reply] = {}
-        self.release = threading.Event()
-        routes, release = self.routes, self.release
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                reply = routes.get(self.path)
-                if reply is None:
-                    self.send_error(404)
-                    return
-                self.send_response(reply.status)
-                self.send_header("Content-Type", reply.content_type)
-                self.send_header("Content-Length", str(len(reply.body) + reply.extra_length))
-                self.end_headers()
-                if reply.stall:
-                    release.wait(10)
-                    return
-                self.wfile.write(reply.body)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
+class Server(MirrorServer):
     def serve(self, scenario: str, csv: Reply, xml: Reply) -> str:
-        self.routes[f"/{scenario}/sdn.csv"] = csv
-        self.routes[f"/{scenario}/sdn_advanced.xml"] = xml
+        self.mirror.routes[f"/{scenario}/sdn.csv"] = csv
+        self.mirror.routes[f"/{scenario}/sdn_advanced.xml"] = xml
         return f"{self.url}/{scenario}"
-
-    def close(self) -> None:
-        self.release.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(5)
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
-    running = Server()
+    running = Server(Mirror())
     yield running
     running.close()
 
@@ -134,18 +88,25 @@ def settings_for(base_url: str, tmp_path: Path, **changes: object) -> Settings:
         ofac_base_url=base_url,
         max_loss=0.2,
         http_timeout=5.0,
+        host_interval=0.0,
+        retries=0,
     )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
 def run(base_url: str, into: Path, when: datetime = NIGHT, **changes: object) -> list[FetchResult]:
     settings = settings_for(base_url, into.parent, **changes)
-    return fetch(settings, into, clock=lambda: when)
+    return fetch(settings, into, clock=lambda: when, sources=["us-ofac-sdn"])
 
 
 def files_in(into: Path) -> list[str]:
-    """Every file under `into`, temp files included, so a leftover shows in the assertion."""
-    return sorted(str(p.relative_to(into)) for p in into.rglob("*") if p.is_file())
+    """Every file under `into` but the fetch state, temp files included, so a leftover
+    shows in the assertion."""
+    return sorted(
+        str(p.relative_to(into))
+        for p in into.rglob("*")
+        if p.is_file() and p.name != ".fetch-state.json"
+    )
 
 
 def by_name(results: list[FetchResult]) -> dict[str, FetchResult]:
@@ -158,7 +119,13 @@ def test_archives_both_files_under_the_eastern_date(
     url = server.serve("good", good_csv(csv_2023), good_xml())
     into = tmp_path / "archive"
     messages: list[str] = []
-    results = fetch(settings_for(url, tmp_path), into, messages.append, clock=lambda: NIGHT)
+    results = fetch(
+        settings_for(url, tmp_path),
+        into,
+        messages.append,
+        clock=lambda: NIGHT,
+        sources=["us-ofac-sdn"],
+    )
 
     assert [(r.name, r.status) for r in results] == [
         ("sdn.csv", "archived"),
@@ -175,8 +142,8 @@ def test_archives_both_files_under_the_eastern_date(
     assert csv.path == into / "us/ofac/snapshots/sdn_2024-05-03.csv"
     assert csv.size == len(csv_2023)
     assert exit_code(results) == 0
-    assert any("downloading" in m for m in messages)
-    assert any("sdn.csv: archived" in m for m in messages)
+    assert any("us-ofac-sdn: looking for files" in m for m in messages)
+    assert any("[1/2] sdn.csv: archived" in m for m in messages)
 
 
 def test_same_content_again_writes_nothing(server: Server, tmp_path: Path, csv_2023: bytes) -> None:
@@ -221,14 +188,19 @@ def test_a_change_the_same_day_is_kept_under_a_timestamped_name(
     assert by_name(back)["sdn.csv"].path == into / "us/ofac/snapshots/sdn_2024-05-03T235000.csv"
 
 
-def test_a_new_eastern_day_gets_a_new_dated_file(
-    server: Server, tmp_path: Path, csv_2023: bytes
+def test_a_new_eastern_day_gets_a_new_dated_file_only_when_changed(
+    server: Server, tmp_path: Path, csv_2023: bytes, shared_data: Path
 ) -> None:
     url = server.serve("next-day", good_csv(csv_2023), good_xml())
     into = tmp_path / "archive"
     run(url, into)
-    # 04:30 UTC is 00:30 in New York: the next Eastern day, so a new snapshot.
-    results = run(url, into, when=datetime(2024, 5, 4, 4, 30, tzinfo=UTC))
+    # 04:30 UTC is 00:30 in New York: the next Eastern day; the same content is no copy.
+    next_day = datetime(2024, 5, 4, 4, 30, tzinfo=UTC)
+    assert [r.status for r in run(url, into, when=next_day)] == ["unchanged", "unchanged"]
+    lines = csv_2023.splitlines(keepends=True)
+    one_less = b"".join(lines[:100] + lines[101:])
+    changed = server.serve("next-day-changed", good_csv(one_less), good_xml(XML_CHANGED))
+    results = run(changed, into, when=next_day)
     assert [r.status for r in results] == ["archived", "archived"]
     assert "us/ofac/snapshots/sdn_2024-05-04.csv" in files_in(into)
 
