@@ -31,8 +31,8 @@ def figures(db: Path) -> dict[str, Any]:
         "exact": result.quality["exact"],
         "certain": result.quality["certain"],
         "possible": [r for r in result.counted if not r["certain"]],
-        "allies": sorted(c["jurisdiction"] for c in result.allies.coverage)
-        if result.allies
+        "allies": sorted(c["jurisdiction"] for c in result.multilateral.coverage)
+        if result.multilateral
         else [],
     }
 
