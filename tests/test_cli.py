@@ -112,7 +112,8 @@ def test_fetch_then_build_from_a_local_http_server(tmp_path: Path, shared_data: 
         archive = tmp_path / "archive"
         db = tmp_path / "fetched.duckdb"
         done = subprocess.run(
-            [sys.executable, "-m", "magnitsky.cli", "--db", str(db), "fetch", "--into", str(archive)],
+            [sys.executable, "-m", "magnitsky.cli", "--db", str(db), "fetch", "--into", str(archive),
+             "--source", "us-ofac-sdn"],
             capture_output=True, text=True, timeout=60, env={**__import__("os").environ, **env},
         )
         assert done.returncode == 0, done.stdout + done.stderr
@@ -126,7 +127,7 @@ def test_fetch_then_build_from_a_local_http_server(tmp_path: Path, shared_data: 
         assert status["sdn-advanced"][0] == "rejected" and "loses" in status["sdn-advanced"][1]
         bad = subprocess.run(
             [sys.executable, "-m", "magnitsky.cli", "--db", str(db), "fetch", "--into",
-             str(tmp_path / "other")],
+             str(tmp_path / "other"), "--source", "us-ofac-sdn"],
             capture_output=True, text=True, timeout=60,
             env={**__import__("os").environ, "MAGNITSKY_OFAC_URL": broken},
         )

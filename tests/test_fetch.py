@@ -54,6 +54,11 @@ XHTML = (
 
 
 class Server(MirrorServer):
+    """The mirror's server with one scenario per path prefix."""
+
+    def __init__(self, mirror: Mirror | None = None) -> None:
+        super().__init__(mirror or Mirror())
+
     def serve(self, scenario: str, csv: Reply, xml: Reply) -> str:
         self.mirror.routes[f"/{scenario}/sdn.csv"] = csv
         self.mirror.routes[f"/{scenario}/sdn_advanced.xml"] = xml
@@ -62,7 +67,7 @@ class Server(MirrorServer):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
-    running = Server(Mirror())
+    running = Server()
     yield running
     running.close()
 

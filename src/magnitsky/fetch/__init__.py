@@ -39,6 +39,7 @@ from magnitsky.fetch import checks
 from magnitsky.fetch.archive import DatedName, State, digest, write_atomically
 from magnitsky.fetch.declarations import declarations, fetchable
 from magnitsky.fetch.http import Client, Rejected
+from magnitsky.listing import ReaderError
 from magnitsky.settings import Settings
 
 EASTERN = ZoneInfo("America/New_York")
@@ -435,7 +436,12 @@ def _plan_press(run: _Run, source: str, decl: dict[str, Any]) -> list[_Item]:
     for page in sorted(folder.glob("*.htm*")) if folder.is_dir() else []:
         if run.since and re.fullmatch(r"\d{8}", page.stem) and _day(page.stem) < run.since:
             continue
-        for link in ofac_recent.page_info(page).press_releases:
+        try:
+            links = ofac_recent.page_info(page).press_releases
+        except ReaderError as error:  # a page put there by hand that is none
+            run.say(f"{source}: {page} not read, {error}")
+            continue
+        for link in links:
             found = _PRESS_ID.search(urllib.parse.urlsplit(link.url).path)
             if found:
                 ids[found.group(1)] = None
