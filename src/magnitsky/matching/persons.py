@@ -14,9 +14,10 @@ Neither opens a transaction: the caller's (a build, a review command) holds.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from magnitsky.matching.clustering import (
@@ -28,6 +29,7 @@ from magnitsky.matching.clustering import (
     ScoredPair,
     cluster,
     ordered,
+    person_id,
 )
 from magnitsky.matching.engine import Matching, match
 from magnitsky.matching.listings import Key, load_entries
@@ -145,6 +147,21 @@ def _write_pairs(store: Store, decisions: dict[Pair, Decision]) -> None:
 
 
 def _write_persons(store: Store, memberships: list[Membership]) -> None:
+    previous = {
+        (src, sid): str(pid)
+        for pid, src, sid in store.rows("SELECT person_id, source, source_id FROM persons")
+    }
+    memberships, redirects = durable(memberships, previous, _first_listed(store), _redirects(store))
+    store.con.execute("DELETE FROM person_redirects")
+    now = datetime.now(UTC).replace(tzinfo=None)
+    store.bulk_insert(
+        "person_redirects",
+        {
+            "old_id": list(redirects),
+            "person_id": list(redirects.values()),
+            "recorded_at": [now] * len(redirects),
+        },
+    )
     store.con.execute("DELETE FROM persons")
     store.bulk_insert(
         "persons",
@@ -156,6 +173,90 @@ def _write_persons(store: Store, memberships: list[Membership]) -> None:
             "match_status": [m.status for m in memberships],
         },
     )
+
+
+# --- durable ids ----------------------------------------------------------------------
+
+
+def _first_listed(store: Store) -> dict[Key, date]:
+    """Each listing's earliest listing day (its latest possible day, where a bracket)."""
+    return {
+        (src, sid): first
+        for src, sid, first in store.rows(
+            "SELECT source, source_id, min(listed_not_after) FROM designations"
+            " WHERE listed_not_after IS NOT NULL GROUP BY ALL"
+        )
+    }
+
+
+def _redirects(store: Store) -> dict[str, str]:
+    return {str(o): str(n) for o, n in store.rows("SELECT old_id, person_id FROM person_redirects")}
+
+
+def natural_id(members: list[Key], first_listed: dict[Key, date]) -> str:
+    """The id a person gets when no earlier build named them: from their earliest
+    listing (then the lowest source and id), which another list's later listing of the
+    same person does not change."""
+    dated = [k for k in members if k in first_listed]
+    earliest = min(dated, key=lambda k: (first_listed[k], k)) if dated else min(members)
+    return person_id([earliest])
+
+
+def durable(
+    memberships: list[Membership],
+    previous: dict[Key, str],
+    first_listed: dict[Key, date],
+    redirects: dict[str, str],
+) -> tuple[list[Membership], dict[str, str]]:
+    """The persons with durable ids, and the map of every id that no longer names a
+    person to the one that now holds its listings.
+
+    A person keeps the id their listings had in the previous build (the id most of them
+    had; when a person split, the part holding most of its listings keeps it); a new
+    person gets :func:`natural_id`. An id no person keeps redirects to the person now
+    holding most of its listings; earlier redirects follow along."""
+    groups: dict[str, list[Key]] = {}
+    for m in memberships:
+        groups.setdefault(m.person_id, []).append(m.key)
+    claims = sorted(
+        (-count, old, group)
+        for group, keys in groups.items()
+        for old, count in Counter(previous[k] for k in keys if k in previous).items()
+    )
+    assigned: dict[str, str] = {}
+    taken: set[str] = set()
+    for _, old, group in claims:
+        if group not in assigned and old not in taken:
+            assigned[group] = old
+            taken.add(old)
+    for group in sorted(groups, key=lambda g: sorted(groups[g])):
+        if group in assigned:
+            continue
+        candidates = [natural_id(groups[group], first_listed)]
+        candidates += [person_id([k]) for k in sorted(groups[group])]
+        chosen = next((c for c in candidates if c not in taken), None)
+        n = 2
+        while chosen is None:  # every candidate taken: a suffix keeps it unique
+            chosen = f"{candidates[0]}-{n}" if f"{candidates[0]}-{n}" not in taken else None
+            n += 1
+        assigned[group] = chosen
+        taken.add(chosen)
+    now_of = {k: assigned[g] for g, keys in groups.items() for k in keys}
+    out: dict[str, str] = {}
+    gone: dict[str, Counter[str]] = {}
+    for key, old in previous.items():
+        if old not in taken and key in now_of:
+            gone.setdefault(old, Counter())[now_of[key]] += 1
+    for old, counts in gone.items():
+        out[old] = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    for old, target in redirects.items():
+        if old in taken or old in out:
+            continue
+        target = out.get(target, target)
+        if target in taken:
+            out[old] = target
+    renamed = [Membership(now_of[m.key], m.key, m.score, m.status) for m in memberships]
+    return renamed, out
 
 
 def _summary(

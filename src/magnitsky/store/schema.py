@@ -196,4 +196,14 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (source, source_id)
     );
     """,
+    # 6: durable person addresses. A person keeps their id across rebuilds
+    # (matching/persons.py); an id that no longer names a person (merged into another)
+    # maps to the person who now holds its listings. Kept, never derived from scratch.
+    """
+    CREATE TABLE person_redirects (
+        old_id VARCHAR PRIMARY KEY,
+        person_id VARCHAR NOT NULL,
+        recorded_at TIMESTAMP NOT NULL     -- UTC
+    );
+    """,
 ]

@@ -32,6 +32,7 @@ from magnitsky.web.routes import (
     persons,
     precedents,
     recommendations,
+    search,
 )
 
 log = logging.getLogger("magnitsky.web")
@@ -61,6 +62,8 @@ def routes() -> list[BaseRoute]:
         Route("/precedents", precedents.page),
         Route("/multilateral", multilateral.page),
         Route("/downloads", downloads.page),
+        Route("/search", search.page),
+        Route("/api/search", search.api),
         Route("/persons/{source}/{source_id:path}", persons.listing_page),
         Route("/persons/{person_id}", persons.person_page),
         Route("/charts/yearly.svg", overview.chart_svg),

@@ -163,6 +163,10 @@ class Catalogue:
                 return
             self.program_rows(program)
         log.info("analysed the designations of %d programs", len(chosen))
+        if which != "none" and not self.closed:
+            from magnitsky.web.routes.search import index
+
+            index(self)
 
     def forget(self, kind: str) -> None:
         """Drop the results of one kind (what a write changed)."""

@@ -25,6 +25,13 @@ ERROR_PAGE = """{% extends "layout.html" %}
 {% block main %}
 <h1>{{ status }} {{ reason }}</h1>
 <p class="error" role="alert">{{ message }}</p>
+{% if status == 404 %}
+<form class="search wide" role="search" action="/search" method="get">
+<label for="q404">Find a person by name</label>
+<input id="q404" name="q" type="search" autocomplete="off">
+<button type="submit">Search</button>
+</form>
+{% endif %}
 <p><a href="/">Back to the overview</a></p>
 {% endblock %}
 """

@@ -15,6 +15,8 @@ from urllib.parse import quote
 from jinja2 import DictLoader, Environment, StrictUndefined, Template
 from markupsafe import Markup
 
+from magnitsky.web import words
+
 LAYOUT = """<!doctype html>
 <html lang="en">
 <head>
@@ -35,6 +37,12 @@ LAYOUT = """<!doctype html>
 <li><a href="{{ href }}"{% if key == nav %} aria-current="page"{% endif %}>{{ label }}</a></li>
 {% endfor %}
 </ul></nav>
+<form class="search" role="search" action="/search" method="get">
+<label for="q">Find a person</label>
+<input id="q" name="q" type="search" autocomplete="off" spellcheck="false"
+       placeholder="a name in any order or script" value="{{ query|default('') }}">
+<button type="submit">Search</button>
+</form>
 </header>
 <main id="main" tabindex="-1">
 {% block main %}{% endblock %}
@@ -180,6 +188,9 @@ def environment() -> Environment:
     )
     env.filters["cell"] = cell
     env.filters["code"] = code
+    env.filters["countries"] = words.countries
+    env.filters["jurisdictions"] = words.jurisdictions
+    env.filters["programs"] = words.program_labels
     env.globals.update(
         sections=SECTIONS,
         span=span,

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+import duckdb
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
-from magnitsky.web import crosslist, fields, responses
+from magnitsky.web import crosslist, fields, responses, story
 from magnitsky.web.catalogue import Catalogue
 from magnitsky.web.crosslist import NotBuilt
 from magnitsky.web.params import BadRequest
@@ -43,6 +44,23 @@ PAGE = """{% extends "layout.html" %}
 {% block title %}{{ p.name }}{% endblock %}
 {% block main %}
 <h1>{{ p.name }}</h1>
+<section aria-labelledby="story" class="story">
+<h2 id="story" class="visually-hidden">Story</h2>
+<p class="lead" id="sentence">{{ p.sentence }}</p>
+{% if p.timeline %}
+<ol class="timeline" id="timeline">
+{% for s in p.timeline %}
+<li><span class="step"><abbr title="{{ s.jurisdiction }}">{{ s.who }}</abbr> {{ s.when }}</span>
+<span class="small">{{ s.program }} · listed {{ s.dates }} ({{ s.date_quality }}
+{%- if s.order_open %}; the order with the step before is open{% endif %})
+{%- if s.source_url %} · <a href="{{ s.source_url }}" rel="noreferrer">official list</a>
+{%- endif %}
+{%- if s.text_url %} · <a href="{{ s.text_url }}" rel="noreferrer">official text</a>{% endif %}
+</span></li>
+{% endfor %}
+</ol>
+{% endif %}
+</section>
 <p class="meta">{{ p.schema }} ·
 {% if p.person_id and not p.source %}
 person {{ p.person_id }}, listed by {{ p.jurisdictions|cell }}
@@ -142,6 +160,20 @@ and never changed.</p>
 {% endif %}
 </section>
 
+{% if p.awaiting %}
+<section aria-labelledby="awaiting">
+<h2 id="awaiting">Possible matches awaiting review</h2>
+<p>The matcher found these listings alike but not enough to say they are this person;
+nobody has judged them yet.</p>
+<ul>
+{% for m in p.awaiting %}
+<li><a href="{{ person_url(m.source, m.source_id) }}">{{ m.source }} {{ m.source_id }}</a>
+<span class="small">(score {{ m.score }})</span></li>
+{% endfor %}
+</ul>
+</section>
+{% endif %}
+
 <section aria-labelledby="matching">
 <h2 id="matching">Other lists</h2>
 {% if p.matching %}
@@ -207,6 +239,28 @@ def _members(keys: list[str], matches: list[dict[str, Any]]) -> list[str]:
     return list(dict.fromkeys([*keys, *(k for m in matches for k in (m["a"], m["b"]))]))
 
 
+def _awaiting(keys: list[str], matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Listings outside the person that a possible match, not judged yet, points to."""
+    out: dict[str, dict[str, Any]] = {}
+    for m in matches:
+        if m.get("status") != "possible" or m.get("judgement"):
+            continue
+        for mine, other in ((m["a"], m["b"]), (m["b"], m["a"])):
+            if mine in keys and other not in keys and other not in out:
+                source, source_id = other.split(":", 1)
+                out[other] = {"source": source, "source_id": source_id, "score": m["score"]}
+    return list(out.values())
+
+
+def _story(found: dict[str, Any]) -> dict[str, Any]:
+    timeline = story.steps(found["listings"])
+    return found | {
+        "sentence": story.sentence(found["name"], timeline),
+        "timeline": timeline,
+        "awaiting": _awaiting(found["members"], found["matches"]),
+    }
+
+
 def listing(cat: Catalogue, source: str, source_id: str) -> dict[str, Any] | None:
     """A listing: its designations analysed, events, the official texts' facts, and the
     person the matching put it in (or why there is none)."""
@@ -231,22 +285,24 @@ def listing(cat: Catalogue, source: str, source_id: str) -> dict[str, Any] | Non
         matches = [m for m in (found or {}).get("matches", []) if key in (m["a"], m["b"])]
     facts = cat.texts.by_entry.get((source, source_id), [])
     latest = rows[-1]
-    return {
-        "id": f"{source}:{source_id}",
-        "person_id": person_id,
-        "source": source,
-        "source_id": source_id,
-        "name": latest["name"],
-        "schema": latest["schema"],
-        "jurisdictions": sorted({r["jurisdiction"] for r in rows}),
-        "names": _names(rows, events),
-        "listings": [fields.project(r, fields.LISTING_DETAIL) for r in rows],
-        "events": events,
-        "facts": [{k: f.get(k) for k in FACT_FIELDS} for f in facts],
-        "matching": matching,
-        "matches": matches,
-        "members": _members([key], matches),
-    }
+    return _story(
+        {
+            "id": f"{source}:{source_id}",
+            "person_id": person_id,
+            "source": source,
+            "source_id": source_id,
+            "name": latest["name"],
+            "schema": latest["schema"],
+            "jurisdictions": sorted({r["jurisdiction"] for r in rows}),
+            "names": _names(rows, events),
+            "listings": [fields.project(r, fields.LISTING_DETAIL) for r in rows],
+            "events": events,
+            "facts": [{k: f.get(k) for k in FACT_FIELDS} for f in facts],
+            "matching": matching,
+            "matches": matches,
+            "members": _members([key], matches),
+        }
+    )
 
 
 def person(cat: Catalogue, person_id: str) -> dict[str, Any] | None:
@@ -264,22 +320,24 @@ def person(cat: Catalogue, person_id: str) -> dict[str, Any] | None:
     if not parts:
         return None
     rows = [r for p in parts for r in p["listings"]]
-    return {
-        "id": person_id,
-        "person_id": person_id,
-        "source": None,
-        "source_id": None,
-        "name": parts[0]["name"],
-        "schema": parts[0]["schema"],
-        "jurisdictions": sorted({j for p in parts for j in p["jurisdictions"]}),
-        "names": list(dict.fromkeys(n for p in parts for n in p["names"])),
-        "listings": sorted(rows, key=lambda r: (r["listed_not_after"], r["program"])),
-        "events": [e | {"source": p["source"]} for p in parts for e in p["events"]],
-        "facts": [f for p in parts for f in p["facts"]],
-        "matching": None,
-        "matches": list(found.get("matches") or []),
-        "members": _members([p["id"] for p in parts], found.get("matches") or []),
-    }
+    return _story(
+        {
+            "id": person_id,
+            "person_id": person_id,
+            "source": None,
+            "source_id": None,
+            "name": parts[0]["name"],
+            "schema": parts[0]["schema"],
+            "jurisdictions": sorted({j for p in parts for j in p["jurisdictions"]}),
+            "names": list(dict.fromkeys(n for p in parts for n in p["names"])),
+            "listings": sorted(rows, key=lambda r: (r["listed_not_after"], r["program"])),
+            "events": [e | {"source": p["source"]} for p in parts for e in p["events"]],
+            "facts": [f for p in parts for f in p["facts"]],
+            "matching": None,
+            "matches": list(found.get("matches") or []),
+            "members": _members([p["id"] for p in parts], found.get("matches") or []),
+        }
+    )
 
 
 def _entry(request: Request) -> tuple[str, str]:
@@ -311,8 +369,34 @@ async def _person(request: Request) -> dict[str, Any]:
             f"{missing}; a listing's page is /persons/{{source}}/{{source_id}}", 404
         ) from None
     if found is None:
-        raise BadRequest(f"no person {person_id!r}", 404)
+        moved = await off_loop(True, _moved, catalogue(request), person_id)
+        if moved is not None:
+            api = "/api" if request.url.path.startswith("/api/") else ""
+            raise Moved(f"{api}/persons/{quote(moved, safe='')}")
+        raise BadRequest(
+            f"no person {person_id!r} in this store: find them by name with the search box", 404
+        )
     return found
+
+
+class Moved(Exception):
+    """A person's old address: the person it was merged into lives at ``location``."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
+
+
+def _moved(cat: Catalogue, person_id: str) -> str | None:
+    """The person an old id now redirects to (the matching keeps the map), or None."""
+    with cat.store() as store:
+        try:
+            found = store.scalar(
+                "SELECT person_id FROM person_redirects WHERE old_id = ?", [person_id]
+            )
+        except duckdb.Error:  # a store from before the map
+            return None
+    return None if found is None else str(found)
 
 
 def _page(request: Request, found: dict[str, Any], api: str) -> Response:
@@ -334,7 +418,10 @@ async def listing_page(request: Request) -> Response:
 
 
 async def person_page(request: Request) -> Response:
-    found = await _person(request)
+    try:
+        found = await _person(request)
+    except Moved as moved:
+        return RedirectResponse(moved.location, 301)
     return _page(request, found, f"/api/persons/{quote(found['person_id'], safe='')}")
 
 
@@ -343,4 +430,7 @@ async def listing_api(request: Request) -> Response:
 
 
 async def person_api(request: Request) -> Response:
-    return responses.json(await _person(request))
+    try:
+        return responses.json(await _person(request))
+    except Moved as moved:
+        return RedirectResponse(moved.location, 301)

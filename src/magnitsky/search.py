@@ -1,0 +1,303 @@
+"""Find a person by any of their names: one query against the names and aliases of every
+list, in any word order, regardless of accents, case or script, tolerant of spellings.
+
+Names are read into tokens as the matcher reads them (:func:`magnitsky.matching.names.forms`:
+``rigour`` transliterates every part to Latin, lower-cases it, drops accents, stop words
+and an organisation's legal form, and keys it by Metaphone). A query is read the same way;
+each of its tokens is looked up in the vocabulary of every token of every name (blocking):
+the same text, the same sound, a spelling within rapidfuzz's edit distance
+(:data:`magnitsky.matching.names.TOKEN_MATCH`), or, for the word being typed, a token it
+begins. Only the names holding one of those tokens are scored: how much of the query they
+cover, a little less for every token of theirs the query leaves out.
+
+Results are persons (the clusters of :mod:`magnitsky.matching`; a listing on its own
+where the matching has not been run), ranked by how well their best name agrees, then
+by how many lists name them. A query that finds nothing gets the nearest names instead.
+
+    index = SearchIndex.of(store)
+    found = index.search("salameh riad")
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+from rigour.names import pick_name
+
+from magnitsky.analysis.countries import resolve
+from magnitsky.matching.names import TOKEN_MATCH, Token, forms, token_similarity
+from magnitsky.programs import is_magnitsky
+from magnitsky.store import Store
+
+PREFIX = 0.8
+"""The similarity of the word being typed (the query's last, 3 letters or more) to a
+longer token it begins ("salam" -> "salameh")."""
+PREFIXES_TRIED = 200
+"""Tokens a typed prefix may stand for (the first in alphabetical order)."""
+UNMATCHED_COST = 0.15
+"""What each token of a name the query leaves out costs (a patronymic costs little)."""
+FLOOR = 0.5
+"""Names agreeing less than this are not results."""
+SUGGESTIONS = 5
+
+
+@dataclass
+class Person:
+    """A person as the search shows them: ids, names and what every list says."""
+
+    person_id: str
+    """The matching's person id, or ``source:source_id`` for a listing not matched."""
+    url: str
+    names: list[str] = field(default_factory=list)
+    schema: str = ""
+    listings: set[tuple[str, str]] = field(default_factory=set)
+    jurisdictions: set[str] = field(default_factory=set)
+    programs: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+    first_listed: date | None = None
+    first_quality: str | None = None
+
+    @property
+    def magnitsky(self) -> bool:
+        return any(is_magnitsky(p) for p in self.programs)
+
+    def name(self) -> str:
+        return pick_name(self.names[:20]) or self.names[0]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "person_id": self.person_id,
+            "url": self.url,
+            "name": self.name(),
+            "schema": self.schema,
+            "jurisdictions": sorted(self.jurisdictions),
+            "programs": sorted(self.programs, key=lambda p: (not is_magnitsky(p), p)),
+            "countries": sorted(self.countries),
+            "first_listed": self.first_listed,
+            "first_listed_quality": self.first_quality,
+            "listings": len(self.listings),
+        }
+
+
+@dataclass(frozen=True)
+class Hit:
+    person: Person
+    score: float
+    matched: str
+    """The name or alias that agreed best."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.person.as_dict(), "score": round(self.score, 3), "matched": self.matched}
+
+
+@dataclass(frozen=True)
+class Found:
+    query: str
+    hits: list[Hit]
+    suggestions: list[Hit]
+    """When nothing was found: the nearest names."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "results": [h.as_dict() for h in self.hits],
+            "suggestions": [h.as_dict() for h in self.suggestions],
+        }
+
+
+@dataclass(frozen=True)
+class _Name:
+    person: int
+    original: str
+    tokens: tuple[str, ...]
+
+
+def _person_url(person_id: str) -> str:
+    if ":" in person_id:
+        source, source_id = person_id.split(":", 1)
+        return f"/persons/{quote(source, safe='')}/{quote(source_id, safe='/')}"
+    return f"/persons/{quote(person_id, safe='')}"
+
+
+def _persons_of(store: Store) -> dict[tuple[str, str], str]:
+    found = store.scalar(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'persons'"
+    )
+    if not found:
+        return {}
+    return {
+        (s, i): str(p) for p, s, i in store.rows("SELECT person_id, source, source_id FROM persons")
+    }
+
+
+class SearchIndex:
+    """Every name of every listing, tokenised, with the persons they belong to."""
+
+    def __init__(self, rows: Iterable[dict[str, Any]], person_of: dict[tuple[str, str], str]):
+        self.persons: list[Person] = []
+        self.names: list[_Name] = []
+        self._tokens: dict[str, Token] = {}
+        by_id: dict[str, int] = {}
+        seen_names: dict[tuple[str, str], tuple[str, ...]] = {}
+        for r in rows:
+            key = (r["source"], r["source_id"])
+            pid = person_of.get(key) or f"{key[0]}:{key[1]}"
+            at = by_id.get(pid)
+            if at is None:
+                at = by_id[pid] = len(self.persons)
+                self.persons.append(Person(pid, _person_url(pid), schema=r["schema"]))
+            p = self.persons[at]
+            _add_listing(p, r)
+            if key not in seen_names:
+                seen_names[key] = (r["name"], *(a for a in r.get("aliases") or () if a))
+                p.names.append(r["name"])
+                for form in forms(seen_names[key], r["schema"]):
+                    self.names.append(_Name(at, form.original, form.texts))
+                    for tok in form.tokens:
+                        self._tokens.setdefault(tok.text, tok)
+        postings: dict[str, list[int]] = defaultdict(list)
+        for n, name in enumerate(self.names):
+            for text in set(name.tokens):
+                postings[text].append(n)
+        self.postings = dict(postings)
+        self.vocabulary = sorted(self.postings)
+        self.sounds: dict[int, list[str]] = defaultdict(list)
+        for text in self.vocabulary:
+            sound = self._tokens[text].sound
+            if sound >= 0:
+                self.sounds[sound].append(text)
+        self.strings = [" ".join(sorted(n.tokens)) for n in self.names]
+
+    @classmethod
+    def of(cls, store: Store) -> SearchIndex:
+        rows = store.dicts(
+            "SELECT source, source_id, jurisdiction, program, name, aliases, schema, countries,"
+            " listed_not_before, listed_not_after, date_quality FROM designations"
+            " ORDER BY listed_not_after NULLS LAST, source, source_id"
+        )
+        return cls(rows, _persons_of(store))
+
+    # --- the query --------------------------------------------------------------------
+
+    def _query_forms(self, query: str) -> list[tuple[Token, ...]]:
+        """The query's tokens, read as a person's name and as an organisation's (which
+        drops a legal form: "Foo LLC" is "foo")."""
+        out: dict[tuple[str, ...], tuple[Token, ...]] = {}
+        for schema in ("Person", "Organization"):
+            for form in forms((query,), schema):
+                out.setdefault(form.texts, form.tokens)
+        return list(out.values())
+
+    def _candidates(self, q: Token, typing: bool) -> dict[str, float]:
+        """Vocabulary tokens like the query token, with their similarity."""
+        found: dict[str, float] = {}
+        if q.text in self.postings:
+            found[q.text] = 1.0
+        if len(q.text) > 1:
+            for text, _, _ in process.extract_iter(
+                q.text,
+                self.vocabulary,
+                scorer=Levenshtein.normalized_similarity,
+                score_cutoff=TOKEN_MATCH,
+            ):
+                found.setdefault(text, 0.0)
+            for text in self.sounds.get(q.sound, ()) if q.sound >= 0 else ():
+                found.setdefault(text, 0.0)
+        for text in list(found):
+            if found[text] < 1.0:
+                tok = self._tokens.get(text)
+                found[text] = token_similarity(q, tok)[0] if tok else 0.0
+        if typing and len(q.text) >= 3:
+            start = bisect.bisect_left(self.vocabulary, q.text)
+            for text in self.vocabulary[start : start + PREFIXES_TRIED]:
+                if not text.startswith(q.text):
+                    break
+                found[text] = max(found.get(text, 0.0), PREFIX)
+        return {t: s for t, s in found.items() if s > 0}
+
+    def _score(self, query: tuple[Token, ...]) -> dict[int, tuple[float, int]]:
+        """name -> (score, how many query tokens it holds)."""
+        best: dict[int, list[float]] = {}
+        last = len(query) - 1
+        for i, q in enumerate(query):
+            for text, sim in self._candidates(q, typing=i == last).items():
+                for n in self.postings[text]:
+                    row = best.get(n)
+                    if row is None:
+                        row = best[n] = [0.0] * len(query)
+                    if sim > row[i]:
+                        row[i] = sim
+        out: dict[int, tuple[float, int]] = {}
+        for n, row in best.items():
+            held = sum(1 for s in row if s > 0)
+            unmatched = max(0, len(self.names[n].tokens) - held)
+            value = sum(row) / len(query) - UNMATCHED_COST * unmatched / max(len(query), 1)
+            out[n] = (value, held)
+        return out
+
+    def search(self, query: str, limit: int = 10) -> Found:
+        query = " ".join(query.split())[:200]
+        ranked: dict[int, tuple[float, str]] = {}
+        for tokens in self._query_forms(query) if query else []:
+            needed = max(1, (len(tokens) + 1) // 2)
+            for n, (value, held) in self._score(tokens).items():
+                if held < needed or value < FLOOR:
+                    continue
+                person = self.names[n].person
+                if value > ranked.get(person, (-1.0, ""))[0]:
+                    ranked[person] = (value, self.names[n].original)
+        order = sorted(
+            ranked.items(),
+            key=lambda kv: (
+                -round(kv[1][0], 3),
+                -self.persons[kv[0]].magnitsky,
+                -len(self.persons[kv[0]].jurisdictions),
+                self.persons[kv[0]].person_id,
+            ),
+        )
+        hits = [Hit(self.persons[p], v, m) for p, (v, m) in order[:limit]]
+        return Found(query, hits, [] if hits or not query else self.nearest(query))
+
+    def nearest(self, query: str, limit: int = SUGGESTIONS) -> list[Hit]:
+        """The names nearest the query: whole names compared, their tokens sorted
+        (rapidfuzz's token sort ratio, the query's length against the name's)."""
+        texts = [" ".join(t.text for t in f) for f in self._query_forms(query)]
+        if not texts:
+            return []
+        out: dict[int, Hit] = {}
+        for text in texts:
+            for _, value, n in process.extract(
+                text, self.strings, scorer=fuzz.token_sort_ratio, limit=limit * 3
+            ):
+                person = self.names[n].person
+                if person not in out or out[person].score < value / 100:
+                    out[person] = Hit(self.persons[person], value / 100, self.names[n].original)
+        return sorted(out.values(), key=lambda h: -h.score)[:limit]
+
+
+def _add_listing(p: Person, r: dict[str, Any]) -> None:
+    p.listings.add((r["source"], r["source_id"]))
+    p.jurisdictions.add(r["jurisdiction"])
+    p.programs.add(r["program"])
+    for text in r.get("countries") or ():
+        code = resolve(text)
+        if code:
+            p.countries.add(code)
+    listed = r.get("listed_not_after")
+    if listed is not None and (p.first_listed is None or listed < p.first_listed):
+        p.first_listed = listed
+        p.first_quality = r.get("date_quality")
+
+
+def search(store: Store, query: str, limit: int = 10) -> Found:
+    """One search over the store (builds the index: a few seconds; keep a
+    :class:`SearchIndex` to answer many)."""
+    return SearchIndex.of(store).search(query, limit)
