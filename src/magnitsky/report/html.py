@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from magnitsky.analysis.findings import scope
 from magnitsky.analysis.findings import title as report_title
-from magnitsky.report import methodology, multilateral, trace
+from magnitsky.report import methodology, multilateral, trace, year
 from magnitsky.report.svg import Chart
 from magnitsky.report.tables import (
     SOURCES,
@@ -255,6 +255,7 @@ def _listing(t: Table) -> str:
 
 
 SECTIONS = (
+    ("year", "The year across jurisdictions"),
     ("findings", "Key findings"),
     ("charts", "Charts"),
     ("themes", "Themes, victim groups and official texts"),
@@ -280,6 +281,7 @@ def page(
     title = report_title(annual)
     start, end = annual.window
     body = {
+        "year": year.html_section(annual),
         "findings": findings(annual, groups["finding"]),
         "charts": "".join(figure(c) for c in charts) or "<p>No data to chart.</p>",
         "themes": themes(annual, tables),

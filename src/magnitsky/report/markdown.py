@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from magnitsky.analysis.findings import scope
 from magnitsky.analysis.findings import title as report_title
-from magnitsky.report import methodology, multilateral, trace
+from magnitsky.report import methodology, multilateral, trace, year
 from magnitsky.report.tables import (
     Table,
     average_view,
@@ -139,6 +139,8 @@ def document(
         f" the average of the {annual.average_years} years before."
         f" {len(annual.counted)} designations counted."
         + (f" **{_md(scope(annual))}.**" if annual.lists_read.partial(annual.window) else ""),
+        "## The year across jurisdictions",
+        year.markdown_section(annual),
         "## Key findings",
         findings(annual),
         "## Charts (as tables)",

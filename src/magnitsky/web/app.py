@@ -33,6 +33,7 @@ from magnitsky.web.routes import (
     precedents,
     recommendations,
     search,
+    year,
 )
 
 log = logging.getLogger("magnitsky.web")
@@ -64,6 +65,9 @@ def routes() -> list[BaseRoute]:
         Route("/downloads", downloads.page),
         Route("/search", search.page),
         Route("/api/search", search.api),
+        Route("/year", year.latest),
+        Route("/year/{year}", year.page),
+        Route("/api/year/{year}", year.api),
         Route("/persons/{source}/{source_id:path}", persons.listing_page),
         Route("/persons/{person_id}", persons.person_page),
         Route("/charts/yearly.svg", overview.chart_svg),

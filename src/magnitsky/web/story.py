@@ -16,7 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from magnitsky.web.words import jurisdiction_name
+from magnitsky.labels import jurisdiction_name
 
 OFAC_ENTRY = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id={source_id}"
 """OFAC's own page of an SDN entry."""

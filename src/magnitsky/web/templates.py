@@ -126,6 +126,7 @@ SECTIONS = (
     ("/designations", "Designations", "designations"),
     ("/events", "Events", "events"),
     ("/precedents", "Precedents", "precedents"),
+    ("/year", "The year", "year"),
     ("/multilateral", "Multilateral", "multilateral"),
     ("/downloads", "Downloads", "downloads"),
     ("/docs", "API", "docs"),
