@@ -15,6 +15,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -107,7 +108,7 @@ def create_app(db: Path, settings: config.WebSettings | None = None) -> Starlett
 
     app = Starlette(
         routes=routes(),
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=1024)],
         exception_handlers={
             params.BadRequest: responses.bad_request,
             HTTPException: responses.http_error,

@@ -29,6 +29,8 @@ log = logging.getLogger("magnitsky.web")
 Row = dict[str, Any]
 SELECTIONS = 256
 """Selections of the designations browser kept (each a list of indices)."""
+MAGNITSKY = "magnitsky"
+"""The program filter's value for every Magnitsky-style program at once."""
 CHUNK = 500
 """Designations analysed in one go (under the lock: about a third of a second)."""
 
@@ -123,7 +125,14 @@ class Catalogue:
     # the designations, analysed on demand
 
     def indices(self, program: str | None, jurisdiction: str | None = None) -> Sequence[int]:
-        """The designations of a program, else of a jurisdiction, else all of them."""
+        """The designations of a program (``magnitsky``: of every Magnitsky-style program),
+        else of a jurisdiction, else all of them."""
+        if program == MAGNITSKY:
+            every: list[int] = self.memo(
+                ("magnitsky-indices",),
+                lambda: sorted(i for p in self.magnitsky_programs() for i in self.by_program[p]),
+            )
+            return every
         if program is not None:
             return self.by_program.get(program, [])
         if jurisdiction is not None:

@@ -5,6 +5,7 @@ page elsewhere. No error ever shows a stack trace; an unexpected one is logged."
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -62,6 +63,41 @@ def page(
     catalogue = request.app.state.catalogue
     html = templates.render(source, {"nav": nav, "store_name": catalogue.path.name, **context})
     return HTMLResponse(html, status)
+
+
+NAMED_BY = (
+    "jurisdiction",
+    "program",
+    "year",
+    "listed_from",
+    "listed_to",
+    "since",
+    "until",
+    "type",
+    "basis",
+    "country",
+    "role",
+    "theme",
+    "victim_group",
+    "schema",
+    "date_quality",
+    "name",
+    "source",
+    "source_id",
+)
+"""The filters a download's file name says, in this order."""
+
+
+def filename(kind: str, query: Mapping[str, str]) -> str:
+    """A download's name after its filter: ``us-glomag-2023-designations``."""
+    parts = [query[k] for k in NAMED_BY if query.get(k)]
+    if query.get("jurisdiction") and query.get("program"):
+        program = query["program"].lower()
+        if program.startswith(query["jurisdiction"].lower() + "-"):
+            parts.remove(query["jurisdiction"])
+    slug = "-".join(re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-") for p in parts)
+    slug = re.sub(r"-+", "-", slug).strip("-")[:80].strip("-")
+    return f"{slug}-{kind}" if slug else kind
 
 
 def download(
@@ -123,3 +159,17 @@ async def http_error(request: Request, exc: Exception) -> Response:
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("error answering %s %s", request.method, request.url.path, exc_info=exc)
     return error(request, 500, "the server could not answer this request (the error is logged)")
+
+
+EXCEL_MARK = "\ufeff"
+"""The byte order mark that makes Excel read a CSV file as UTF-8."""
+
+
+def for_excel(answer: Response) -> Response:
+    """A CSV download as Excel opens it without garbling accents: UTF-8 with a byte
+    order mark, named ``…-excel.csv``."""
+    disposition = answer.headers.get("content-disposition", "").replace(".csv", "-excel.csv")
+    body = EXCEL_MARK.encode("utf-8") + bytes(answer.body)
+    return Response(
+        body, answer.status_code, {"Content-Disposition": disposition}, media_type=answer.media_type
+    )

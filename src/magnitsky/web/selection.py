@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
+from rigour.territories import get_territories
 from starlette.datastructures import QueryParams
 
 from magnitsky.analysis.basis import BASES, DIRECT
@@ -28,7 +29,7 @@ from magnitsky.analysis.texts import THEMES, VICTIM, vocabulary
 from magnitsky.analysis.windows import CALENDAR, window
 from magnitsky.listing import SCHEMAS
 from magnitsky.web import params
-from magnitsky.web.catalogue import Catalogue, Row
+from magnitsky.web.catalogue import MAGNITSKY, Catalogue, Row
 
 QUALITIES = ("exact", "bracket", "baseline")
 SORTS: dict[str, Callable[[Row], Any]] = {
@@ -59,12 +60,41 @@ def victim_groups() -> tuple[str, ...]:
     return vocabulary().get(VICTIM, ())
 
 
+ALIASES = {"UK": "GB", "EL": "GR"}
+"""Codes in common use that ISO 3166-1 gives otherwise (the EU writes EL for Greece)."""
+
+
 def country(text: str) -> str:
-    """An ISO 3166-1 alpha-2 code, or a country name the CLI would also accept."""
-    code = text.upper() if len(text) == 2 and text.isalpha() else resolve(text)
-    if not code:
+    """An ISO 3166-1 alpha-2 code (``UK`` is read as ``GB``), or a country name the CLI
+    would also accept. A two-letter code that names no country is refused with the list of
+    codes, never read as a country with no designation."""
+    if len(text) == 2 and text.isalpha():
+        code = ALIASES.get(text.upper(), text.upper())
+        if code not in country_codes():
+            raise ValueError(
+                f"not a country code: {text!r}; the codes are ISO 3166-1 alpha-2:"
+                f" {', '.join(country_codes())}"
+            )
+        return code
+    found = resolve(text)
+    if not found:
         raise ValueError(f"not a known country: {text!r} (give a code such as RU, or a name)")
-    return code
+    return found
+
+
+@cache
+def country_codes() -> tuple[str, ...]:
+    """Every country code rigour knows (Kosovo's XK included; not ZZ, "global", nor EU)."""
+    return tuple(
+        sorted(
+            {
+                t.ftm_country.upper()
+                for t in get_territories()
+                if t.ftm_country and len(t.ftm_country) == 2
+            }
+            - {"ZZ", "EU"}
+        )
+    )
 
 
 def sort_order(text: str) -> str:
@@ -77,7 +107,7 @@ def spec(catalogue: Catalogue, max_page: int) -> dict[str, params.Reader]:
     """The parameters of the designations (page, API and download), in the form's order."""
     return {
         "jurisdiction": params.choice(catalogue.jurisdictions),
-        "program": params.choice(catalogue.programs()),
+        "program": params.choice((MAGNITSKY, *catalogue.programs())),
         "year": params.integer(1900, 2100),
         "year_end": params.year_end,
         "listed_from": params.iso_date,

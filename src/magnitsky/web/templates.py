@@ -15,6 +15,7 @@ from urllib.parse import quote
 from jinja2 import DictLoader, Environment, StrictUndefined, Template
 from markupsafe import Markup
 
+from magnitsky import labels
 from magnitsky.web import words
 
 LAYOUT = """<!doctype html>
@@ -197,6 +198,7 @@ def environment() -> Environment:
         span=span,
         pairs=pairs,
         person_url=person_url,
+        program_title=labels.program_title,
         page_numbers=page_numbers,
     )
     return env

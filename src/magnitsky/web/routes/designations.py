@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from magnitsky.analysis.basis import BASES
 from magnitsky.analysis.texts import words
@@ -69,8 +69,8 @@ before the first snapshot.</p>
 <option value="">any</option>
 {% for group, keys in program_groups %}
 <optgroup label="{{ group }}">
-{% for p in keys %}
-<option value="{{ p }}"{% if p == f.program %} selected{% endif %}>{{ p }}</option>
+{% for p, label in keys %}
+<option value="{{ p }}"{% if p == f.program %} selected{% endif %}>{{ label }}</option>
 {% endfor %}
 </optgroup>
 {% endfor %}
@@ -105,6 +105,8 @@ before the first snapshot.</p>
 </h2>
 <p class="downloads">This selection as
 <a href="/download/designations.csv?{{ sel.filter_query() }}">CSV</a>,
+<a href="/download/designations-excel.csv?{{ sel.filter_query() }}">CSV for Excel</a>
+(UTF-8 with a byte order mark),
 <a href="/download/designations.json?{{ sel.filter_query() }}">JSON</a>, or from the API:
 <a href="/api/designations{{ sel.link() }}"><code>/api/designations</code></a>.</p>
 {% if result.rows %}
@@ -125,15 +127,16 @@ before the first snapshot.</p>
 {% for r in result.rows %}
 <tr>
 <td>{{ person_link(r) }}</td>
-<td><a href="{{ sel.link(program=r.program, page=None) }}">{{ r.program }}</a></td>
-<td>{{ r.jurisdiction }}</td>
+<td><a href="{{ sel.link(program=r.program, page=None) }}"
+       title="{{ program_title(r.program) }}">{{ r.program }}</a></td>
+<td>{{ r.jurisdiction|jurisdictions }}</td>
 <td>{{ r.schema }}</td>
 <td>{{ listed(r) }}</td>
 <td>{{ r.date_quality }}</td>
 <td>{{ r.delisted_on|cell }}</td>
 <td>{{ r.basis }}</td>
 <td>{{ r.roles|cell }}</td>
-<td>{{ r.country_codes|cell }}</td>
+<td>{{ r.country_codes|countries }}</td>
 </tr>
 {% endfor %}
 </tbody>
@@ -180,9 +183,17 @@ async def _result(request: Request, sel: Selection) -> Result:
     return await off_loop(needs_analysis(sel, cat), apply, sel, cat)
 
 
+DEFAULT = "/designations?program=magnitsky&sort=-listed"
+"""The page with no filter opens on the Magnitsky-style programs, newest first."""
+
+
 async def page(request: Request) -> Response:
+    if not request.query_params:
+        return RedirectResponse(DEFAULT, 302)
     sel = _selection(request)
     result = await _result(request, sel)
+    if sel.page > result.pages:
+        return RedirectResponse("/designations" + sel.link(page=result.pages), 302)
     cat = catalogue(request)
     web = settings(request)
     sizes = sorted({10, 25, 100, web.max_page_size} - {web.page_size})
@@ -196,8 +207,15 @@ async def page(request: Request) -> Response:
         columns=headings(sel),
         jurisdictions=cat.jurisdictions,
         program_groups=[
-            ("Magnitsky-style", cat.magnitsky_programs()),
-            ("Other programs", [p for p in cat.programs() if p not in cat.magnitsky_programs()]),
+            (
+                "Magnitsky-style",
+                [("magnitsky", "all Magnitsky-style programs")]
+                + [(p, p) for p in cat.magnitsky_programs()],
+            ),
+            (
+                "Other programs",
+                [(p, p) for p in cat.programs() if p not in cat.magnitsky_programs()],
+            ),
         ],
         bases=[*BASES, ("direct", "direct (human rights or corruption)")],
         roles=roles(),
@@ -212,6 +230,11 @@ async def page(request: Request) -> Response:
     )
 
 
+def past_last(page: int, pages: int) -> str | None:
+    """What the API says of a page past the last (it answers it, with no row)."""
+    return f"page {page} is past the last page, {pages}" if page > pages else None
+
+
 def envelope(sel: Selection, result: Result) -> dict[str, Any]:
     return {
         "total": result.total,
@@ -222,6 +245,7 @@ def envelope(sel: Selection, result: Result) -> dict[str, Any]:
         "next": f"/api/designations{sel.link(page=sel.page + 1)}"
         if sel.page < result.pages
         else None,
+        "note": past_last(sel.page, result.pages),
         "rows": [fields.project(r, fields.DESIGNATIONS) for r in result.rows],
     }
 
@@ -237,4 +261,5 @@ async def download(request: Request, fmt: str) -> Response:
         raise BadRequest("a download is the whole selection: it takes no page or per_page")
     cat = catalogue(request)
     rows = await off_loop(True, every, sel, cat)
-    return responses.download(rows, fields.DESIGNATIONS, fmt, "designations")
+    name = responses.filename("designations", sel.query)
+    return responses.download(rows, fields.DESIGNATIONS, fmt, name)

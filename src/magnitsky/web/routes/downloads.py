@@ -128,13 +128,19 @@ async def page(request: Request) -> Response:
     return responses.page(request, PAGE, "downloads", tables=TABLES)
 
 
+EXCEL = "-excel"
+"""``designations-excel.csv``: the CSV as Excel reads it (UTF-8 with a byte order mark)."""
+
+
 async def download(request: Request) -> Response:
     name, _, fmt = request.path_params["name"].rpartition(".")
-    handler = HANDLERS.get(name)
+    excel = fmt == "csv" and name.endswith(EXCEL)
+    handler = HANDLERS.get(name[: -len(EXCEL)] if excel else name)
     if handler is None or fmt not in FORMATS:
         raise params.BadRequest(
             f"no download {request.path_params['name']!r}: the tables are"
-            f" {', '.join(HANDLERS)}, each as .csv or .json",
+            f" {', '.join(HANDLERS)}, each as .csv, -excel.csv (for Excel) or .json",
             404,
         )
-    return await handler(request, fmt)
+    answer = await handler(request, fmt)
+    return responses.for_excel(answer) if excel else answer

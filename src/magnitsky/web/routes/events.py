@@ -8,11 +8,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from magnitsky.web import fields, params, responses
-from magnitsky.web.catalogue import Catalogue
+from magnitsky.web.catalogue import MAGNITSKY, Catalogue
 from magnitsky.web.routes import catalogue, off_loop, settings
+from magnitsky.web.routes.designations import past_last
 
 TYPES = ("listed", "delisted", "program_added", "program_removed", "amended", "relisted")
 ORDERS = {
@@ -49,6 +50,7 @@ it).</p>
 </h2>
 <p class="downloads">This selection as
 <a href="/download/events.csv?{{ sel.filter_query() }}">CSV</a>,
+<a href="/download/events-excel.csv?{{ sel.filter_query() }}">CSV for Excel</a>,
 <a href="/download/events.json?{{ sel.filter_query() }}">JSON</a>, or from the API:
 <a href="/api/events{{ sel.link() }}"><code>/api/events</code></a>.</p>
 {% if result.rows %}
@@ -61,7 +63,7 @@ it).</p>
 <td>{{ r.not_before|cell }}</td>
 <td>{{ r.not_after|cell }}</td>
 <td>{{ r.event_type }}</td>
-<td>{{ r.program }}</td>
+<td title="{{ program_title(r.program) }}">{{ r.program }}</td>
 <td><a href="{{ person_url(r.source, r.source_id) }}">{{ r.name }}</a></td>
 <td>{{ r.schema }}</td>
 <td>{{ r.source }}</td>
@@ -105,7 +107,7 @@ class Result:
 
 def spec(cat: Catalogue, max_page: int) -> dict[str, params.Reader]:
     return {
-        "program": params.choice(cat.programs()),
+        "program": params.choice((MAGNITSKY, *cat.programs())),
         "type": params.choice(TYPES),
         "since": params.iso_date,
         "until": params.iso_date,
@@ -125,10 +127,16 @@ def _selection(request: Request) -> Selection:
     return Selection(filters, read["page"] or 1, read["per_page"] or web.page_size, given)
 
 
+def _programs(cat: Catalogue, program: str | None) -> list[str] | None:
+    if program == MAGNITSKY:
+        return cat.magnitsky_programs()
+    return None if program is None else [program]
+
+
 def query(cat: Catalogue, sel: Selection, paged: bool = True) -> Result:
     f = sel.filters
     conditions = [
-        ("program = ?", f["program"]),
+        ("program IN (SELECT UNNEST(?))", _programs(cat, f["program"])),
         ("event_type = ?", f["type"]),
         ("not_after >= ?", f["since"]),
         ("coalesce(not_before, not_after) <= ?", f["until"]),
@@ -151,10 +159,18 @@ def query(cat: Catalogue, sel: Selection, paged: bool = True) -> Result:
     return Result(total, rows, max(1, -(-total // sel.per_page)))
 
 
+DEFAULT = "/events?program=magnitsky&sort=-date"
+"""The page with no filter opens on the Magnitsky-style programs, newest first."""
+
+
 async def page(request: Request) -> Response:
+    if not request.query_params:
+        return RedirectResponse(DEFAULT, 302)
     sel = _selection(request)
     cat = catalogue(request)
     result = await off_loop(True, query, cat, sel)
+    if sel.page > result.pages:
+        return RedirectResponse("/events" + sel.link(page=result.pages), 302)
     return responses.page(
         request,
         PAGE,
@@ -162,7 +178,7 @@ async def page(request: Request) -> Response:
         sel=sel,
         f=sel.filters,
         result=result,
-        programs=cat.programs(),
+        programs=[(MAGNITSKY, "all Magnitsky-style programs"), *cat.programs()],
         types=TYPES,
         orders=[("date", "oldest first"), ("-date", "newest first")],
     )
@@ -181,6 +197,7 @@ async def api(request: Request) -> Response:
             "next": f"/api/events{sel.link(page=sel.page + 1)}"
             if sel.page < result.pages
             else None,
+            "note": past_last(sel.page, result.pages),
             "rows": [fields.project(r, fields.EVENTS) for r in result.rows],
         }
     )
@@ -191,4 +208,5 @@ async def download(request: Request, fmt: str) -> Response:
     if "page" in sel.query or "per_page" in sel.query:
         raise params.BadRequest("a download is the whole selection: it takes no page or per_page")
     result = await off_loop(True, query, catalogue(request), sel, False)
-    return responses.download(result.rows, fields.EVENTS, fmt, "events")
+    name = responses.filename("events", sel.query)
+    return responses.download(result.rows, fields.EVENTS, fmt, name)
