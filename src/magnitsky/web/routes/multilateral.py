@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import re
 import threading
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from magnitsky.analysis import multilateral as multi
+from magnitsky.analysis.windows import year_of
 from magnitsky.report import multilateral as multilateral_report
 from magnitsky.report.svg import STYLE, Chart
 from magnitsky.web import crosslist, params, responses
@@ -64,10 +66,11 @@ designation of the person, with its bracket where it has one.</p>
 {% else %}
 <form class="filters inline" method="get" action="/multilateral"
       aria-label="Choose the programs">
-<fieldset><legend>Programs</legend>
+<fieldset><legend>Programs and year</legend>
 {{ select("programs", "Program", programs, f.programs, "every Magnitsky-style program") }}
 {{ select("allies_any_program", "Allies", [("true", "counted under any program")],
           "true" if f.allies_any_program else none, "under the same programs") }}
+{{ select("year", "Year", years, f.year, "every year") }}
 <p class="actions"><button type="submit">Show</button></p>
 </fieldset>
 </form>
@@ -145,28 +148,48 @@ def spec(cat: Catalogue) -> dict[str, params.Reader]:
         "allies_any_program": params.boolean,
         "year_end": params.year_end,
         "property": params.boolean,
+        "year": params.integer(1990, 2100),
     }
 
 
 def views(cat: Catalogue, names: tuple[str, ...], f: dict[str, Any]) -> dict[str, View]:
     options = (f["programs"], bool(f["allies_any_program"]), f["year_end"] or (12, 31))
     with_property = bool(f["property"])
+    year = f.get("year")
 
     def make(name: str) -> View:
         with cat.store() as store:
             crosslist.ready(store)
-            return multi.view(store, name, *options, with_property)
+            if year is None:
+                return multi.view(store, name, *options, with_property)
+            return _in_year(store, name, year, options, with_property)
 
     return {
-        n: cat.memo(("multilateral", n, *options, with_property), lambda n=n: make(n))
+        n: cat.memo(("multilateral", n, *options, with_property, year), lambda n=n: make(n))
         for n in names
     }
+
+
+def _in_year(
+    store: Any, name: str, year: int, options: tuple[Any, bool, Any], with_property: bool
+) -> View:
+    """A view over the persons with a listing (a jurisdiction's first) in the year."""
+    programs, any_program, year_end = options
+    programs = programs or multi.MAGNITSKY_PROGRAMS
+    schemas = (*multi.PERSON_SCHEMAS, "Vessel", "Airplane") if with_property else None
+    found = [
+        p
+        for p in multi.persons(store, programs, schemas or multi.PERSON_SCHEMAS, any_program)
+        if any(year_of(x.listed_on, year_end) == year for x in p.listings)
+    ]
+    basis = multi.bases(store, programs) if name == "counts" else None
+    return multi.tabulate(found, name, year_end, basis)
 
 
 def chart(cat: Catalogue, f: dict[str, Any]) -> Chart | None:
     """The overlap chart of the report's multilateral section (an UpSet chart) for these
     options; drawn once."""
-    options = (f["programs"], bool(f["allies_any_program"]), bool(f["property"]))
+    options = (f["programs"], bool(f["allies_any_program"]), bool(f["property"]), f.get("year"))
 
     def make() -> Chart | None:
         rows, _ = views(cat, ("combinations",), f)["combinations"]
@@ -219,6 +242,7 @@ async def page(request: Request) -> Response:
         chart=drawn,
         f={**f, "programs": request.query_params.get("programs")},
         programs=catalogue(request).programs(),
+        years=[str(y) for y in range(date.today().year, 2011, -1)],
         query=query,
     )
 
