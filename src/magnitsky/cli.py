@@ -537,10 +537,11 @@ def _register() -> None:
     """Commands defined in their own modules: persons across lists, multilateral, exports,
     and the web server."""
     from magnitsky.cli_multilateral import COMMANDS
+    from magnitsky.cli_search import search
     from magnitsky.cli_web import serve
     from magnitsky.recommendations.cli import recommendations
 
-    for command in (*COMMANDS, serve, recommendations):
+    for command in (*COMMANDS, search, serve, recommendations):
         cli.add_command(command)
 
 

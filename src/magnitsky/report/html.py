@@ -53,7 +53,8 @@ ol.findings li { margin: 0 0 1rem; }
 figure { margin: 1.5rem 0; }
 svg.chart { width: 100%; height: auto; max-width: 60rem; }
 figure { overflow-x: auto; } svg.chart { min-width: 800px; }  /* text >= 11 px on phones */
-@media (max-width: 50rem) { table { display: block; overflow-x: auto; } main { overflow-wrap: anywhere; } }
+@media (max-width: 50rem) {
+  table { display: block; overflow-x: auto; } main { overflow-wrap: anywhere; } }
 table { border-collapse: collapse; width: 100%; font-size: .8125rem; margin: .5rem 0 1rem; }
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 th, td { border: 1px solid var(--line); padding: .25rem .4rem; vertical-align: top;
