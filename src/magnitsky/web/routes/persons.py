@@ -110,6 +110,21 @@ the basis, roles and countries.</p>
 {% endfor %}
 </section>
 
+<section aria-labelledby="evidence">
+<h2 id="evidence">Roles and themes, with their evidence</h2>
+{% if p.evidence %}
+<p>Only what a list or an official text shows, with the words that show it.</p>
+<dl id="evidence-list">
+{% for kind, label, items in p.evidence %}
+<dt>{{ label }} <span class="small">({{ kind }})</span></dt>
+<dd><ul>{% for e in items %}<li>{{ e }}</li>{% endfor %}</ul></dd>
+{% endfor %}
+</dl>
+{% else %}
+<p>No list or official text read shows a role or a theme for this person.</p>
+{% endif %}
+</section>
+
 <section aria-labelledby="events">
 <h2 id="events">Events</h2>
 {% if p.events %}
@@ -252,9 +267,32 @@ def _awaiting(keys: list[str], matches: list[dict[str, Any]]) -> list[dict[str, 
     return list(out.values())
 
 
+EVIDENCE_KINDS = (
+    ("role_evidence", "role"),
+    ("theme_evidence", "abuse or corruption"),
+    ("victim_evidence", "victim group"),
+)
+
+
+def _evidence(listings: list[dict[str, Any]]) -> list[tuple[str, str, list[str]]]:
+    """Each role, theme and victim group of the person with every piece of evidence
+    for it ("label: the words in the sentence (where)"); one with none is not shown."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for field, kind in EVIDENCE_KINDS:
+        for r in listings:
+            for item in r.get(field) or ():
+                label, _, said = str(item).partition(": ")
+                if said.strip():
+                    found = out.setdefault((kind, label.replace("_", " ")), [])
+                    if said not in found:
+                        found.append(said)
+    return [(kind, label, items) for (kind, label), items in out.items()]
+
+
 def _story(found: dict[str, Any]) -> dict[str, Any]:
     timeline = story.steps(found["listings"])
     return found | {
+        "evidence": _evidence(found["listings"]),
         "sentence": story.sentence(found["name"], timeline),
         "timeline": timeline,
         "awaiting": _awaiting(found["members"], found["matches"]),
