@@ -23,7 +23,12 @@ PAGING: list[Param] = [
 ]
 DESIGNATIONS: list[Param] = [
     ("jurisdiction", "string", "US, GB, CA, EU or AU"),
-    ("program", "string", "program key, such as US-GLOMAG (OpenSanctions vocabulary)"),
+    (
+        "program",
+        "string",
+        "program key, such as US-GLOMAG (OpenSanctions vocabulary); magnitsky: every"
+        " Magnitsky-style program",
+    ),
     ("year", "integer", "the listing may fall in this year (its date or bracket overlaps it)"),
     ("year_end", "string", "with year: the year's last day, MM-DD (default 12-31)"),
     (
@@ -41,7 +46,12 @@ DESIGNATIONS: list[Param] = [
         "string",
         "human_rights, corruption, ties, unknown, or direct (human_rights or corruption)",
     ),
-    ("country", "string", "ISO 3166-1 alpha-2 code, or a country name (CLI --country)"),
+    (
+        "country",
+        "string",
+        "ISO 3166-1 alpha-2 code (UK is read as GB; an unknown code is refused with the"
+        " codes), or a country name (CLI --country)",
+    ),
     ("role", "string", "a role read from the title, remarks or official texts, such as judge"),
     ("theme", "string", "an abuse or corruption type an official text names (CLI --theme)"),
     ("victim_group", "string", "a victim group an official text names (CLI --victim-group)"),
@@ -101,8 +111,12 @@ MULTILATERAL: list[Param] = [
     ),
     ("year_end", "string", "the counts view: the last day of a year, MM-DD (default 12-31)"),
     ("property", "boolean", "true: vessels and aircraft too"),
+    ("year", "integer", "only the persons with a jurisdiction's first listing in this year"),
 ]
-PAGE_ENVELOPE = "{total, page, per_page, pages, filters, next, rows: [...]}"
+PAGE_ENVELOPE = (
+    "{total, page, per_page, pages, filters, next, note (a page past the last says so),"
+    " rows: [...]}"
+)
 
 ENDPOINTS: list[dict[str, Any]] = [
     {
@@ -171,6 +185,31 @@ ENDPOINTS: list[dict[str, Any]] = [
         " the reason while the cross-list matching has not been built.",
         "params": MULTILATERAL,
         "example": None,
+    },
+    {
+        "path": "/api/search",
+        "summary": "Persons by any of their names",
+        "description": "Names and aliases of every list, in any word order, script or"
+        " spelling (`magnitsky search`). Answer: {query, results: [{person_id, url, name,"
+        " matched, score, schema, jurisdictions, programs, countries, first_listed,"
+        " first_listed_quality, listings}], suggestions: [the nearest names, when there is"
+        " no result]}.",
+        "params": [
+            ("q", "string", "the name, or part of it"),
+            ("limit", "integer", "results at most, 1 to 50 (default 10)"),
+        ],
+        "example": "/api/search?q=salameh%20riad",
+    },
+    {
+        "path": "/api/year/{year}",
+        "summary": "The year at a glance, across jurisdictions",
+        "description": "Per jurisdiction, under the Magnitsky-style programs: the persons it"
+        " first sanctioned in the year (certain and maybe), by basis and where the basis comes"
+        " from, the largest actions, new precedents (the first person of a country), the"
+        " persons no other jurisdiction sanctioned, whether the year is partial; and the"
+        " joint actions. 404 while the cross-list matching has not been built.",
+        "path_params": [("year", "integer", "the calendar year")],
+        "params": [],
     },
     {
         "path": "/api/matches/{a}/{b}/{verdict}",
