@@ -22,7 +22,6 @@ import http.client
 import os
 import platform
 import random
-import shutil
 import sys
 import tempfile
 import time
@@ -33,25 +32,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 from history_bench import _write_section
+from matching_bench import _store
 from rapidfuzz import fuzz, process
 
-from magnitsky import build
-from magnitsky import settings as settings_module
 from magnitsky.search import SearchIndex
 from magnitsky.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _store(args: argparse.Namespace, tmp: Path) -> Path:
-    path = tmp / "magnitsky.duckdb"
-    if args.db:
-        shutil.copy(args.db, path)
-        return path
-    print(f"building a store from {args.data} …")
-    with open_store(path) as store:
-        build.build(store, settings_module.load(), args.data)
-    return path
 
 
 def _plain(text: str) -> str:

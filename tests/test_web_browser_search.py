@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.test_report_browser import ARGS, ARTIFACTS, CHROMIUM
+from tests.test_report_browser import ARTIFACTS
+from tests.test_report_browser import browser as browser  # the same Chromium, one per module
 from tests.web_fixtures import running, settings
 
 QUERIES = [
@@ -40,18 +41,6 @@ def server(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     shutil.copy(built_store, db)
     with running(db, settings()) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture()
