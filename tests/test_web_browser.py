@@ -148,7 +148,8 @@ def test_the_overview_draws_the_yearly_chart_by_basis(visit: Visit) -> None:
 
 
 def test_filters_go_into_the_address_and_the_table_obeys_them(visit: Visit, server: str) -> None:
-    page = visit.go("/designations")
+    page = visit.go("/designations")  # opens on the Magnitsky-style programs, newest first
+    assert visit.query() == {"program": ["magnitsky"], "sort": ["-listed"]}
     page.select_option("#f-program", "US-GLOMAG")
     page.select_option("#f-basis", "ties")
     page.fill("#f-country", "RU")
@@ -161,6 +162,7 @@ def test_filters_go_into_the_address_and_the_table_obeys_them(visit: Visit, serv
         "basis": ["ties"],
         "country": ["RU"],
         "per_page": ["10"],
+        "sort": ["-listed"],
     }
     total = fetch(server + "/api/designations?program=US-GLOMAG&basis=ties&country=RU").json()
     heading = page.locator("h2#results").inner_text()
@@ -188,7 +190,7 @@ def test_filters_go_into_the_address_and_the_table_obeys_them(visit: Visit, serv
         assert visit.query()["sort"] == ["-name"]
     visit.screenshot("web-designations-filtered.png")
     # the keyboard alone: type a name, Enter submits
-    page = visit.go("/designations")
+    page = visit.go("/designations?sort=listed")
     page.focus("#f-name")
     page.keyboard.type("maduro")
     page.keyboard.press("Enter")
@@ -218,10 +220,10 @@ def test_a_name_leads_to_the_person_with_listings_events_and_texts(visit: Visit)
 def test_a_csv_of_the_selection_downloads(visit: Visit, tmp_path: Path) -> None:
     page = visit.go("/designations?program=GB-HR")
     with page.expect_download() as download:
-        page.locator("p.downloads").get_by_role("link", name="CSV").click()
+        page.locator("p.downloads").get_by_role("link", name="CSV", exact=True).click()
     saved = tmp_path / "designations.csv"
     download.value.save_as(saved)
-    assert download.value.suggested_filename == "designations.csv"
+    assert download.value.suggested_filename == "gb-hr-designations.csv"  # after the filter
     with saved.open(encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == list(fields.DESIGNATIONS)

@@ -88,7 +88,7 @@ def test_a_person_page_shows_the_timeline_first(page: Any, server: str) -> None:
     listings = page.locator("#listings").bounding_box()
     assert timeline and listings and timeline["y"] < listings["y"]
     assert "sanctioned by 5 jurisdictions" in page.locator("#sentence").inner_text()
-    shot(page, "web-person.png")
+    shot(page, "web-person-story.png")
 
 
 def test_the_year_shows_five_jurisdictions(page: Any, server: str) -> None:

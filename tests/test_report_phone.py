@@ -1,0 +1,29 @@
+"""The real 2023 report in headless Chromium at a phone's width (390 px): the page does not
+scroll sideways, every chart's text is drawn at 11 px or more (the chart scrolls in its
+own box), and the first section is the year across jurisdictions, five of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.test_report_browser import browser as browser  # the same Chromium
+from tests.test_report_browser import real_report as real_report  # the real 2023 report
+
+SMALLEST_TEXT = """() => Math.min(...[...document.querySelectorAll('svg.chart text')].map(t => {
+    const m = t.getScreenCTM();  // the drawing's scale (and a rotated label's rotation)
+    return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+}))"""
+
+
+def test_the_report_reads_on_a_phone(browser: Any, real_report: Path) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto((real_report / "index.html").as_uri(), wait_until="networkidle")
+    scroll, width = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+    assert scroll <= width, (scroll, width)
+    assert page.locator("svg.chart").count() >= 5
+    assert page.evaluate(SMALLEST_TEXT) >= 11
+    first = page.locator("main section").first
+    assert first.get_attribute("id") == "year"
+    assert first.locator("tbody tr").count() == 5
+    page.close()
