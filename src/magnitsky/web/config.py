@@ -40,7 +40,9 @@ class WebSettings:
     """MAGNITSKY_WEB_WARM: which programs' designations are analysed (basis, roles,
     countries) when the server starts, before anyone asks: ``magnitsky`` (the
     Magnitsky-style programs, the default), ``all`` (every program: about half a minute
-    on the full store), ``none``. Others are analysed on first use and kept."""
+    on the full store), ``none``. Others are analysed on first use and kept. Unless
+    ``none``, the search box's index (every name of every list) is built next, a few
+    seconds; with ``none`` on the first search."""
 
 
 def load() -> WebSettings:
