@@ -25,9 +25,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from math import ceil
 from typing import Any
 from urllib.parse import quote
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from rigour.names import pick_name
@@ -47,6 +49,8 @@ UNMATCHED_COST = 0.15
 FLOOR = 0.5
 """Names agreeing less than this are not results."""
 SUGGESTIONS = 5
+ALIKE_KEPT = 50_000
+"""Query words whose spelt-alike tokens are kept (a word typed again costs nothing)."""
 
 
 @dataclass
@@ -167,7 +171,8 @@ class SearchIndex:
         for n, name in enumerate(self.names):
             for text in set(name.tokens):
                 postings[text].append(n)
-        self.postings = dict(postings)
+        self.postings = {t: np.array(at, dtype=np.int32) for t, at in postings.items()}
+        self.lengths = np.array([len(n.tokens) for n in self.names], dtype=np.int32)
         self.vocabulary = sorted(self.postings)
         self.sounds: dict[int, list[str]] = defaultdict(list)
         for text in self.vocabulary:
@@ -175,6 +180,10 @@ class SearchIndex:
             if sound >= 0:
                 self.sounds[sound].append(text)
         self.strings = [" ".join(sorted(n.tokens)) for n in self.names]
+        self.by_length: dict[int, list[str]] = defaultdict(list)
+        for text in self.vocabulary:
+            self.by_length[len(text)].append(text)
+        self._alike: dict[str, list[str]] = {}
 
     @classmethod
     def of(cls, store: Store) -> SearchIndex:
@@ -202,12 +211,7 @@ class SearchIndex:
         if q.text in self.postings:
             found[q.text] = 1.0
         if len(q.text) > 1:
-            for text, _, _ in process.extract_iter(
-                q.text,
-                self.vocabulary,
-                scorer=Levenshtein.normalized_similarity,
-                score_cutoff=TOKEN_MATCH,
-            ):
+            for text in self._spelt_alike(q.text):
                 found.setdefault(text, 0.0)
             for text in self.sounds.get(q.sound, ()) if q.sound >= 0 else ():
                 found.setdefault(text, 0.0)
@@ -223,34 +227,61 @@ class SearchIndex:
                 found[text] = max(found.get(text, 0.0), PREFIX)
         return {t: s for t, s in found.items() if s > 0}
 
-    def _score(self, query: tuple[Token, ...]) -> dict[int, tuple[float, int]]:
-        """name -> (score, how many query tokens it holds)."""
-        best: dict[int, list[float]] = {}
-        last = len(query) - 1
+    def _spelt_alike(self, text: str) -> list[str]:
+        """Vocabulary tokens within the edit distance :data:`TOKEN_MATCH` allows: only
+        the lengths that can be that close are compared (blocking by length)."""
+        found = self._alike.get(text)
+        if found is None:
+            found = []
+            size = len(text)
+            low, high = max(1, ceil(size * TOKEN_MATCH)), int(size / TOKEN_MATCH)
+            for length in range(low, high + 1):
+                bucket = self.by_length.get(length)
+                if bucket:
+                    allowed = int(max(size, length) * (1 - TOKEN_MATCH))
+                    if not allowed:  # the same text only: looked up already
+                        continue
+                    found += [
+                        t
+                        for t, _, _ in process.extract(
+                            text,
+                            bucket,
+                            scorer=Levenshtein.distance,
+                            score_cutoff=allowed,
+                            limit=None,
+                        )
+                    ]
+            if len(self._alike) >= ALIKE_KEPT:
+                self._alike.clear()
+            self._alike[text] = found
+        return found
+
+    def _score(self, query: tuple[Token, ...]) -> Iterable[tuple[int, float]]:
+        """(name, score) of every name that holds enough of the query (half its words at
+        least) and agrees at least :data:`FLOOR`. The names are scored as arrays: for each
+        query word, the best similarity of each name's words to it."""
+        size = len(query)
+        total = np.zeros(len(self.names))
+        held = np.zeros(len(self.names), dtype=np.int32)
+        last = size - 1
         for i, q in enumerate(query):
+            best = np.zeros(len(self.names))
             for text, sim in self._candidates(q, typing=i == last).items():
-                for n in self.postings[text]:
-                    row = best.get(n)
-                    if row is None:
-                        row = best[n] = [0.0] * len(query)
-                    if sim > row[i]:
-                        row[i] = sim
-        out: dict[int, tuple[float, int]] = {}
-        for n, row in best.items():
-            held = sum(1 for s in row if s > 0)
-            unmatched = max(0, len(self.names[n].tokens) - held)
-            value = sum(row) / len(query) - UNMATCHED_COST * unmatched / max(len(query), 1)
-            out[n] = (value, held)
-        return out
+                at = self.postings[text]  # each name once
+                best[at] = np.maximum(best[at], sim)
+            total += best
+            held += best > 0
+        needed = max(1, (size + 1) // 2)
+        unmatched = np.maximum(self.lengths - held, 0)
+        value = (total - UNMATCHED_COST * unmatched) / size
+        chosen = np.nonzero((held >= needed) & (value >= FLOOR))[0]
+        return zip(chosen.tolist(), value[chosen].tolist(), strict=True)
 
     def search(self, query: str, limit: int = 10) -> Found:
         query = " ".join(query.split())[:200]
         ranked: dict[int, tuple[float, str]] = {}
         for tokens in self._query_forms(query) if query else []:
-            needed = max(1, (len(tokens) + 1) // 2)
-            for n, (value, held) in self._score(tokens).items():
-                if held < needed or value < FLOOR:
-                    continue
+            for n, value in self._score(tokens):
                 person = self.names[n].person
                 if value > ranked.get(person, (-1.0, ""))[0]:
                     ranked[person] = (value, self.names[n].original)
