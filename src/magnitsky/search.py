@@ -180,9 +180,11 @@ class SearchIndex:
             if sound >= 0:
                 self.sounds[sound].append(text)
         self.strings = [" ".join(sorted(n.tokens)) for n in self.names]
-        self.by_length: dict[int, list[str]] = defaultdict(list)
+        self.by_start: dict[tuple[int, str], list[str]] = defaultdict(list)
+        self.by_end: dict[tuple[int, str], list[str]] = defaultdict(list)
         for text in self.vocabulary:
-            self.by_length[len(text)].append(text)
+            self.by_start[(len(text), text[0])].append(text)
+            self.by_end[(len(text), text[-1])].append(text)
         self._alike: dict[str, list[str]] = {}
 
     @classmethod
@@ -228,29 +230,35 @@ class SearchIndex:
         return {t: s for t, s in found.items() if s > 0}
 
     def _spelt_alike(self, text: str) -> list[str]:
-        """Vocabulary tokens within the edit distance :data:`TOKEN_MATCH` allows: only
-        the lengths that can be that close are compared (blocking by length)."""
+        """Vocabulary tokens within the edit distance :data:`TOKEN_MATCH` allows. Blocked:
+        only tokens of a length that can be that close, and that begin or end with the
+        same letter, are compared (a word misspelt at both ends is left to the sound
+        index)."""
         found = self._alike.get(text)
         if found is None:
-            found = []
+            seen: set[str] = set()
             size = len(text)
             low, high = max(1, ceil(size * TOKEN_MATCH)), int(size / TOKEN_MATCH)
             for length in range(low, high + 1):
-                bucket = self.by_length.get(length)
-                if bucket:
-                    allowed = int(max(size, length) * (1 - TOKEN_MATCH))
-                    if not allowed:  # the same text only: looked up already
-                        continue
-                    found += [
-                        t
-                        for t, _, _ in process.extract(
-                            text,
-                            bucket,
-                            scorer=Levenshtein.distance,
-                            score_cutoff=allowed,
-                            limit=None,
+                allowed = int(max(size, length) * (1 - TOKEN_MATCH))
+                if not allowed:  # the same text only: looked up already
+                    continue
+                for bucket in (
+                    self.by_start.get((length, text[0]), ()),
+                    self.by_end.get((length, text[-1]), ()),
+                ):
+                    if bucket:
+                        seen.update(
+                            t
+                            for t, _, _ in process.extract(
+                                text,
+                                bucket,
+                                scorer=Levenshtein.distance,
+                                score_cutoff=allowed,
+                                limit=None,
+                            )
                         )
-                    ]
+            found = sorted(seen)
             if len(self._alike) >= ALIKE_KEPT:
                 self._alike.clear()
             self._alike[text] = found
