@@ -137,7 +137,7 @@ def main() -> None:
         qs = [q for _, q, _ in made]
         plain_names = [n.original.casefold() for n in index.names]
         substring = _timed(lambda q: [n for n in plain_names if q.casefold() in n], qs)
-        strings = index.strings
+        strings = [" ".join(sorted(n.tokens)) for n in index.names]
         unblocked = _timed(
             lambda q: process.extract(q, strings, scorer=fuzz.token_sort_ratio, limit=10), qs[::8]
         )

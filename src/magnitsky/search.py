@@ -179,7 +179,12 @@ class SearchIndex:
             sound = self._tokens[text].sound
             if sound >= 0:
                 self.sounds[sound].append(text)
-        self.strings = [" ".join(sorted(n.tokens)) for n in self.names]
+        first: dict[str, int] = {}
+        for n, name in enumerate(self.names):
+            first.setdefault(" ".join(sorted(name.tokens)), n)
+        self.strings = list(first)
+        """Every distinct name, its words sorted (the nearest names compare these)."""
+        self.string_names = list(first.values())
         self.by_start: dict[tuple[int, str], list[str]] = defaultdict(list)
         self.by_end: dict[tuple[int, str], list[str]] = defaultdict(list)
         for text in self.vocabulary:
@@ -312,9 +317,10 @@ class SearchIndex:
         texts = {" ".join(sorted(t.text for t in f)) for f in self._query_forms(query)}
         out: dict[int, Hit] = {}
         for text in sorted(texts):
-            for _, value, n in process.extract(
+            for _, value, at in process.extract(
                 text, self.strings, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=30
             ):
+                n = self.string_names[at]
                 person = self.names[n].person
                 if person not in out or out[person].score < value / 100:
                     out[person] = Hit(self.persons[person], value / 100, self.names[n].original)
