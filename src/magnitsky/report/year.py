@@ -76,6 +76,8 @@ class Side:
     alone: list[str] = field(default_factory=list)
     """Persons sanctioned in the year whom no other jurisdiction has sanctioned."""
     multilateral: int = 0
+    sources: dict[str, int] = field(default_factory=dict)
+    """Where the bases come from, all bases together (when not known per basis)."""
     as_of: date | None = None
     partial: bool = False
 
@@ -173,8 +175,14 @@ def glance(
     if facts is None:
         for c in counts:
             if c["year"] == year and c["jurisdiction"] in sides:
+                side = sides[c["jurisdiction"]]
                 told = {b: c.get(b if b != "unknown" else "basis_unknown", 0) for b in BASES}
-                sides[c["jurisdiction"]].bases = {b: n for b, n in told.items() if n}
+                side.bases = {b: n for b, n in told.items() if n}
+                side.sources = {
+                    words: int(c[key])
+                    for words, key in multi.BASIS_SOURCE_COUNTS.items()
+                    if c.get(key)
+                }
     for j, side in sides.items():
         mine = [(r, w) for r, w in in_year if r["jurisdiction"] == j]
         side.largest = _largest(mine)
@@ -297,6 +305,8 @@ def basis_text(side: Side) -> str:
         said = ", ".join(f"{o} {k}" for o, k in sorted(origins.items(), key=lambda kv: -kv[1]))
         label = basis.replace("_", " ") if basis != "unknown" else "basis not told"
         parts.append(f"{label} {n}" + (f" ({said})" if said and basis != "unknown" else ""))
+    if side.sources:
+        parts.append("from " + ", ".join(f"{words} {n}" for words, n in side.sources.items()))
     return "; ".join(parts) or "—"
 
 
@@ -345,8 +355,8 @@ def _cells(s: Side) -> list[str]:
 
 PRECEDENTS_ELSEWHERE = (
     "New precedents (the first person of a country each jurisdiction sanctioned under"
-    " these programs) and where each basis comes from are on the dashboard's page"
-    " /year/{year} (calendar year); here they are not computed (—)."
+    " these programs) are on the dashboard's page /year/{year} (calendar year); here they"
+    " are not computed (—)."
 )
 
 
