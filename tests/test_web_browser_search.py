@@ -111,10 +111,10 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Any, server: str) -> None:
                 "() => [document.documentElement.scrollWidth, window.innerWidth]"
             )
             assert widths[0] <= widths[1], (path, widths)
-            # a chart's smallest labels (8 of 576 units) are drawn at 11 px or more
+            # a chart's smallest labels (6 of its 576 units) are drawn at 11 px or more
             for chart in phone.locator("img.chart").all():
                 width = chart.evaluate("img => img.getBoundingClientRect().width")
-                assert width * 8 / 576 >= 11, (path, width)
+                assert width * 6 / 576 >= 11, (path, width)
             if path == "/year/2023":
                 shot(phone, "web-phone-year.png")
         phone.goto(server + "/search?q=bastrykin", wait_until="networkidle")

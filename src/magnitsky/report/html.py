@@ -52,8 +52,9 @@ ol.findings li { margin: 0 0 1rem; }
   padding: .35rem .75rem; margin: 0; font-size: .875rem; align-self: start; }
 figure { margin: 1.5rem 0; }
 svg.chart { width: 100%; height: auto; max-width: 60rem; }
-figure { overflow-x: auto; } svg.chart { min-width: 800px; }  /* text >= 11 px on phones */
-@media (max-width: 50rem) {
+figure { overflow-x: auto; } svg.chart { min-width: 800px; }
+@media (max-width: 50rem) {  /* phones: the smallest chart text (6 of 576 units) >= 11 px */
+  svg.chart { min-width: 1060px; }
   table { display: block; overflow-x: auto; } main { overflow-wrap: anywhere; } }
 table { border-collapse: collapse; width: 100%; font-size: .8125rem; margin: .5rem 0 1rem; }
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }

@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from magnitsky import queries
 from magnitsky.analysis.designations import enrich
 from magnitsky.analysis.texts import OfficialTexts
@@ -175,7 +177,11 @@ class Catalogue:
         if which != "none" and not self.closed:
             from magnitsky.web.routes.search import index
 
-            index(self)
+            try:
+                index(self)
+            except duckdb.Error:
+                if not self.closed:  # the server stopping while it is built: no matter
+                    raise
 
     def forget(self, kind: str) -> None:
         """Drop the results of one kind (what a write changed)."""
