@@ -10,11 +10,14 @@ new snapshot after all the others, and gives the same result.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from magnitsky.history.snapshots import unpack
+import numpy as np
+
+from magnitsky.history.snapshots import StoredMembers
 from magnitsky.programs import program_key
 from magnitsky.sources import source as get_source
 from magnitsky.store import Store
@@ -40,7 +43,8 @@ class Entry:
 class Snapshot:
     snapshot_id: int
     as_of_date: date
-    members: list[int]
+    members: np.ndarray
+    """Record hashes, sorted."""
     readable: bool
     problem: str | None
     forced: bool
@@ -52,7 +56,7 @@ class Walk:
     """The state carried from one accepted snapshot to the next."""
 
     previous: Snapshot | None = None
-    members: set[int] = field(default_factory=set)
+    members: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     entries: dict[str, set[int]] = field(default_factory=dict)
     ever_seen: set[str] = field(default_factory=set)
     events: list[tuple[Any, ...]] = field(default_factory=list)
@@ -94,23 +98,27 @@ def _freeze(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def load_snapshots(store: Store, source: str, after: int | None = None) -> list[Snapshot]:
+def load_snapshots(store: Store, source: str, after: int | None = None) -> Iterator[Snapshot]:
+    """A source's snapshots in order, their members read a batch at a time: a history's
+    members are never all in memory at once."""
     sql = (
-        "SELECT snapshot_id, as_of_date, members, readable, problem, forced, format"
+        "SELECT snapshot_id, as_of_date, readable, problem, forced, format"
         " FROM snapshots WHERE source = ?"
     )
     params: list[Any] = [source]
     if after is not None:
         sql += " AND snapshot_id = ?"
         params.append(after)
-    rows = store.rows(sql + " ORDER BY as_of, snapshot_id", params)
-    return [Snapshot(row[0], row[1], unpack(row[2]), *row[3:]) for row in rows]
+    heads = store.rows(sql + " ORDER BY as_of, snapshot_id", params)
+    members = StoredMembers(store).of([row[0] for row in heads])
+    for row, hashes in zip(heads, members, strict=True):
+        yield Snapshot(row[0], row[1], hashes, *row[2:])
 
 
 def _reject_reason(snap: Snapshot, walk: Walk, max_loss: float, n_ids: int) -> str | None:
     if not snap.readable:
         return snap.problem or "unreadable"
-    if not snap.members:
+    if not len(snap.members):
         return "the snapshot is empty"
     if snap.forced or walk.previous is None:
         return None
@@ -129,8 +137,9 @@ def _step(
 ) -> None:
     """Diff one snapshot against the previous accepted one, by record hashes: only the
     entries whose lines changed are looked at (the first snapshot diffs against nothing)."""
-    members = set(snap.members)
-    added, removed = members - walk.members, walk.members - members
+    members = snap.members
+    added = np.setdiff1d(members, walk.members, assume_unique=True).tolist()
+    removed = np.setdiff1d(walk.members, members, assume_unique=True).tolist()
     after: dict[str, set[int]] = {}
     for h in removed:
         after.setdefault(records.source_id(h), set(walk.entries.get(records.source_id(h), ())))
@@ -225,9 +234,17 @@ _EVENT_COLUMNS = (
 )
 
 
-def _write(store: Store, walk: Walk) -> None:
+_EVENT_BATCH = 20_000
+
+
+def _write_events(store: Store, walk: Walk) -> None:
     columns = {c: [e[i] for e in walk.events] for i, c in enumerate(_EVENT_COLUMNS)}
     store.bulk_insert("events", columns)
+    walk.events.clear()
+
+
+def _write(store: Store, walk: Walk) -> None:
+    _write_events(store, walk)
     if walk.statuses:
         store.con.execute(
             "UPDATE snapshots SET status = s.status, reason = s.reason FROM"
@@ -247,10 +264,15 @@ def derive_events(store: Store, source: str, max_loss: float) -> int:
     jurisdiction = get_source(source).jurisdiction
     records = Records(store, source)
     walk = Walk()
+    written = 0
     for snap in load_snapshots(store, source):
         _step(walk, snap, records, jurisdiction, source, max_loss)
+        if len(walk.events) >= _EVENT_BATCH:
+            written += len(walk.events)
+            _write_events(store, walk)
+    written += len(walk.events)
     _write(store, walk)
-    return len(walk.events)
+    return written
 
 
 def append_latest(store: Store, source: str, snapshot_id: int, max_loss: float) -> set[str] | None:
@@ -276,15 +298,16 @@ def append_latest(store: Store, source: str, snapshot_id: int, max_loss: float) 
     walk = Walk()
     if prev_id is not None:
         (prev,) = load_snapshots(store, source, after=int(prev_id))
-        for h in prev.members:
+        for h in prev.members.tolist():
             walk.entries.setdefault(records.source_id(h), set()).add(h)
         walk.previous = prev
-        walk.members = set(prev.members)
+        walk.members = prev.members
         walk.ever_seen = {
             r[0]
             for r in store.rows("SELECT DISTINCT source_id FROM events WHERE source = ?", [source])
         }
     (snap,) = load_snapshots(store, source, after=snapshot_id)
     _step(walk, snap, records, jurisdiction, source, max_loss)
+    affected = {event[1] for event in walk.events}
     _write(store, walk)
-    return {event[1] for event in walk.events}
+    return affected

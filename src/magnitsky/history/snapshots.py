@@ -15,13 +15,15 @@ import re
 import shutil
 import subprocess
 import tempfile
-from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from magnitsky.listing import Listing, ReaderError
 from magnitsky.readers import ofac_csv
@@ -72,15 +74,87 @@ def _hash64(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
 
 
-def pack(hashes: list[int]) -> bytes:
-    """Record hashes as packed int64: storing a snapshot's members costs one copy."""
-    return array("q", hashes).tobytes()
+def _sorted(blob: bytes | None) -> np.ndarray:
+    return np.frombuffer(blob or b"", dtype=np.int64)
 
 
-def unpack(blob: bytes) -> list[int]:
-    members = array("q")
-    members.frombytes(blob)
-    return members.tolist()
+class StoredMembers:
+    """Snapshots' members as stored: a snapshot either holds all its record hashes
+    (``members_base`` NULL) or only those it adds to its base snapshot's
+    (``members``) and those it drops (``members_gone``). Consecutive versions of a list
+    share nearly every entry, so a long history costs its changes, not its length.
+
+    :meth:`of` gives each snapshot's members as a sorted array, reading the store a batch
+    at a time and keeping the last few resolved, which is all a walk in order needs.
+    """
+
+    def __init__(self, store: Store, keep: int = 64) -> None:
+        self.store = store
+        self.keep = keep
+        self.resolved: dict[int, np.ndarray] = {}
+
+    def of(self, snapshot_ids: list[int]) -> Iterator[np.ndarray]:
+        for start in range(0, len(snapshot_ids), _SNAPSHOT_BATCH):
+            batch = snapshot_ids[start : start + _SNAPSHOT_BATCH]
+            rows = {row[0]: row for row in self._rows(batch)}
+            for snapshot_id in batch:
+                yield self._resolve(*rows[snapshot_id])
+
+    def _rows(self, ids: list[int]) -> list[tuple[Any, ...]]:
+        return self.store.rows(
+            "SELECT snapshot_id, members_base, members, members_gone FROM snapshots"
+            " WHERE snapshot_id IN (SELECT UNNEST(?))",
+            [ids],
+        )
+
+    def _resolve(
+        self, snapshot_id: int, base: int | None, members: bytes, gone: bytes | None
+    ) -> np.ndarray:
+        found = self.resolved.get(snapshot_id)
+        if found is not None:
+            return found
+        if base is None:
+            found = np.unique(_sorted(members))
+        else:
+            before = self.resolved.get(base)
+            if before is None:
+                before = self._resolve(*self._rows([base])[0])
+            kept = np.setdiff1d(before, _sorted(gone), assume_unique=True)
+            found = np.union1d(kept, _sorted(members))
+        if len(self.resolved) >= self.keep:
+            del self.resolved[next(iter(self.resolved))]
+        self.resolved[snapshot_id] = found
+        return found
+
+
+@dataclass
+class _Chain:
+    """The snapshot of a source stored last in this import: the next one's base."""
+
+    snapshot_id: int
+    members: np.ndarray
+    length: int
+
+
+_CHAIN = 32
+"""At most this many snapshots in a row are stored as changes to the one before."""
+
+
+def _stored_form(
+    chains: dict[str, _Chain], source: str, snapshot_id: int, members: list[int], readable: bool
+) -> tuple[int | None, bytes, bytes | None]:
+    """``members_base, members, members_gone`` for a snapshot (see :class:`StoredMembers`)."""
+    if not readable:
+        return None, b"", None
+    current = np.unique(np.fromiter(members, dtype=np.int64, count=len(members)))
+    chain = chains.get(source)
+    if chain is None or chain.length >= _CHAIN:
+        chains[source] = _Chain(snapshot_id, current, 0)
+        return None, current.tobytes(), None
+    added = np.setdiff1d(current, chain.members, assume_unique=True)
+    gone = np.setdiff1d(chain.members, current, assume_unique=True)
+    chains[source] = _Chain(snapshot_id, current, chain.length + 1)
+    return chain.snapshot_id, added.tobytes(), gone.tobytes()
 
 
 def format_of(path: Path) -> str:
@@ -116,8 +190,11 @@ def as_of_from_text(text: str) -> datetime:
 class SnapshotReader:
     """Turns snapshot bytes into record hashes, parsing only entries not seen before.
 
-    It caches line -> hash across the snapshots of one import, and knows which record
-    hashes the store already holds, so unchanged lines cost one dictionary look-up.
+    For sdn.csv, a version is compared with the one read before it: the lines both share
+    at the start and at the end are skipped at the speed of comparing bytes, and only the
+    lines in between are split, hashed and (when new) parsed. The members follow from the
+    previous version's by the lines that came and went. New records go to the store in
+    bounded batches, so memory does not grow with the length of a history.
     """
 
     def __init__(self, store: Store, source: str) -> None:
@@ -128,32 +205,51 @@ class SnapshotReader:
         }
         self.line_hashes: dict[bytes, int] = {}
         self.new_records: dict[int, Listing] = {}
-        self.previous: tuple[set[bytes], set[int]] | None = None
-        """The lines and record hashes of the last sdn.csv snapshot read."""
+        self.previous: ofac_csv.Body | None = None
+        """The last sdn.csv version read, with its lines (counted) and members."""
+        self.lines: dict[bytes, int] = {}
+        self.member_set: set[int] = set()
 
     def members(self, snap: SnapshotInput) -> list[int]:
         if snap.format == "sdn-advanced":
             return self._advanced_members(snap)
         if snap.format != "sdn-csv":
             return self._listing_members(snap, declared_listings(snap))
-        lines, delimiter = ofac_csv.record_lines(snap.data, snap.origin)
-        current = set(lines)
-        known_lines = self.line_hashes
-        for line in current.difference(known_lines):
-            h = _hash64(line)
-            known_lines[line] = h
-            if h not in self.known:
-                self._remember(h, ofac_csv.parse_line(line, delimiter, snap.origin))
-        # Consecutive snapshots share nearly all lines: the members follow from the
-        # previous snapshot's by the lines that came and went, not a look-up per line.
-        if self.previous is None:
-            members = {known_lines[line] for line in current}
+        body = ofac_csv.entry_body(snap.data, snap.origin)
+        previous = self.previous
+        self.previous = None  # until this version is read whole: a bad line starts anew
+        if previous is None or previous.delimiter != body.delimiter:
+            self.lines, self.member_set = {}, set()
+            gone: Iterable[bytes] = ()
+            came: Iterable[bytes] = body.lines()
         else:
-            lines_before, members_before = self.previous
-            members = members_before.difference(known_lines[x] for x in lines_before - current)
-            members.update(known_lines[x] for x in current - lines_before)
-        self.previous = (current, members)
+            gone, came = _changed_lines(previous, body)
+        counts, members = self.lines, self.member_set
+        for line in gone:
+            left = counts.get(line, 0) - 1
+            if left > 0:
+                counts[line] = left
+            elif counts.pop(line, None) is not None:
+                members.discard(self.line_hashes[line])
+        for line in came:
+            if line in counts:
+                counts[line] += 1
+            elif not ofac_csv.is_blank(line):
+                counts[line] = 1
+                members.add(self._line_hash(line, body.delimiter, snap.origin))
+        self.previous = body
+        if len(self.new_records) >= _RECORD_BATCH:
+            self.flush()
         return list(members)
+
+    def _line_hash(self, line: bytes, delimiter: str, origin: str) -> int:
+        h = self.line_hashes.get(line)
+        if h is None:
+            h = _hash64(line)
+            if h not in self.known:
+                self._remember(h, ofac_csv.parse_line(line, delimiter, origin))
+            self.line_hashes[line] = h
+        return h
 
     def _advanced_members(self, snap: SnapshotInput) -> list[int]:
         from magnitsky.readers import ofac_advanced
@@ -181,6 +277,89 @@ class SnapshotReader:
             return
         store_records(self.store, self.source, self.new_records)
         self.new_records.clear()
+
+
+_RECORD_BATCH = 5000
+"""New records held before they are written to the store."""
+_SNAPSHOT_BATCH = 32
+"""Snapshots held before they are written (a snapshot of sdn.csv: ~150 KB of members)."""
+_BLOCK = 1 << 16
+
+
+def _common_prefix(a: bytes, b: bytes, a_from: int, b_from: int, limit: int) -> int:
+    """How many bytes ``a[a_from:]`` and ``b[b_from:]`` share at their start, up to
+    ``limit``: block by block, then halving the block that differs."""
+    n, step = 0, _BLOCK
+    while n < limit:
+        m = min(step, limit - n)
+        if a[a_from + n : a_from + n + m] == b[b_from + n : b_from + n + m]:
+            n += m
+            step = min(step * 2, 1 << 22)
+            continue
+        while m > 64:
+            half = m // 2
+            if a[a_from + n : a_from + n + half] == b[b_from + n : b_from + n + half]:
+                n += half
+                m -= half
+            else:
+                m = half
+        while m and a[a_from + n] == b[b_from + n]:
+            n += 1
+            m -= 1
+        return n
+    return limit
+
+
+def _common_suffix(a: bytes, b: bytes, a_to: int, b_to: int, limit: int) -> int:
+    """How many bytes ``a[:a_to]`` and ``b[:b_to]`` share at their end, up to ``limit``."""
+    n, step = 0, _BLOCK
+    while n < limit:
+        m = min(step, limit - n)
+        if a[a_to - n - m : a_to - n] == b[b_to - n - m : b_to - n]:
+            n += m
+            step = min(step * 2, 1 << 22)
+            continue
+        while m > 64:
+            half = m // 2
+            if a[a_to - n - half : a_to - n] == b[b_to - n - half : b_to - n]:
+                n += half
+                m -= half
+            else:
+                m = half
+        while m and a[a_to - n - 1] == b[b_to - n - 1]:
+            n += 1
+            m -= 1
+        return n
+    return limit
+
+
+def _changed_lines(old: ofac_csv.Body, new: ofac_csv.Body) -> tuple[list[bytes], list[bytes]]:
+    """The lines that went and came from ``old`` to ``new``, each as often as it went or
+    came: only the lines between those both share at their start and at their end are
+    split and compared."""
+    a, b = old.data, new.data
+    a_len, b_len = old.end - old.start, new.end - new.start
+    shortest = min(a_len, b_len)
+    prefix = _common_prefix(a, b, old.start, new.start, shortest)
+    if prefix == shortest and a_len == b_len:
+        return [], []
+    suffix = _common_suffix(a, b, old.end, new.end, shortest - prefix)
+    # Back to whole lines: the shared start ends at a newline, the shared end starts
+    # after one (the same offsets in both, since the bytes around them are the same).
+    cut = b.rfind(b"\n", new.start, new.start + prefix)
+    head = 0 if cut < 0 else cut - new.start + 1
+    cut = b.find(b"\n", new.end - suffix, new.end)
+    tail = 0 if cut < 0 else new.end - cut
+    before = old.raw_lines(old.start + head, old.end - tail)
+    after = new.raw_lines(new.start + head, new.end - tail)
+    before_set, after_set = set(before), set(after)
+    if len(before_set) == len(before) and len(after_set) == len(after):
+        return list(before_set - after_set), list(after_set - before_set)
+    # A line twice in one of them: count.
+    went, came = Counter(before), Counter(after)
+    went.subtract(Counter(after))
+    came.subtract(Counter(before))
+    return list(went.elements()), list(came.elements())
 
 
 _LIST_COLUMNS = ("programs", "aliases", "birth_dates", "identifiers", "linked_to", "countries")
@@ -262,6 +441,7 @@ def store_snapshots(
     """
     result = ImportResult()
     readers: dict[str, SnapshotReader] = {}
+    chains: dict[str, _Chain] = {}
     next_id = int(store.scalar("SELECT coalesce(max(snapshot_id), 0) FROM snapshots")) + 1
     stored = set(store.rows("SELECT source, as_of, content_hash FROM snapshots"))
     rows: list[list[Any]] = []
@@ -283,6 +463,7 @@ def store_snapshots(
                 raise
             problem, members = str(error), []
             result.unreadable.append(problem)
+        base, kept, gone = _stored_form(chains, snap.source, next_id, members, problem is None)
         rows.append(
             [
                 next_id,
@@ -296,13 +477,18 @@ def store_snapshots(
                 problem is None,
                 problem,
                 force,
-                pack(members),
+                base,
+                kept,
+                gone,
             ]
         )
         result.added.append(next_id)
         next_id += 1
         if progress:
             progress(f"snapshot {snap.as_of_date} {len(members)} entries  {snap.origin}")
+        if len(rows) >= _SNAPSHOT_BATCH:
+            _insert_snapshots(store, rows)
+            rows.clear()
     _insert_snapshots(store, rows)
     for reader in readers.values():
         reader.flush()
@@ -321,12 +507,14 @@ _SNAPSHOT_COLUMNS = (
     "readable",
     "problem",
     "forced",
+    "members_base",
     "members",
+    "members_gone",
 )
 
 
 def _insert_snapshots(store: Store, rows: list[list[Any]]) -> None:
-    """All of an import's snapshots in one statement."""
+    """A batch of snapshots in one statement."""
     columns = {c: [r[i] for r in rows] for i, c in enumerate(_SNAPSHOT_COLUMNS)}
     if rows:
         columns["imported_at"] = [datetime.now(UTC).replace(tzinfo=None)] * len(rows)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from magnitsky.analysis.countries import codes, places
-from magnitsky.history.snapshots import unpack
+from magnitsky.history.snapshots import StoredMembers
 from magnitsky.store import Store
 
 Key = tuple[str, str]
@@ -74,12 +74,14 @@ def _members_newest_first(store: Store) -> Iterator[tuple[str, int]]:
     """(source, record hash) of every accepted snapshot, newest snapshot first; within a
     snapshot, in hash order (an entry twice in one file: the lower hash is taken)."""
     seen: dict[str, set[int]] = {}
-    for source, blob in store.rows(
-        "SELECT source, members FROM snapshots WHERE status = 'accepted'"
+    heads = store.rows(
+        "SELECT snapshot_id, source FROM snapshots WHERE status = 'accepted'"
         " ORDER BY as_of DESC, snapshot_id DESC"
-    ):
+    )
+    members = StoredMembers(store).of([row[0] for row in heads])
+    for (_, source), hashes in zip(heads, members, strict=True):
         known = seen.setdefault(source, set())
-        new = set(unpack(blob)) - known
+        new = set(hashes.tolist()) - known
         known |= new
         for h in sorted(new):
             yield source, h

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from magnitsky.listing import Listing, ReaderError, Schema
@@ -63,36 +64,94 @@ def record_lines(data: bytes, origin: object) -> tuple[list[bytes], str]:
     checked by :func:`check_line` when it is parsed, so a history importer that parses
     only new lines checks only those.
     """
+    body = entry_body(data, origin)
+    return body.lines(), body.delimiter
+
+
+@dataclass(frozen=True)
+class Body:
+    """Where a file's entry lines lie: ``data[start:end]``, its last line without its CR.
+    Blank lines (and rows of empty columns) between entries are left out of
+    :meth:`lines`: they are no entries."""
+
+    data: bytes
+    start: int
+    end: int
+    delimiter: str
+
+    def lines(self, start: int | None = None, end: int | None = None) -> list[bytes]:
+        """The entry lines between two offsets (default: all of them)."""
+        start = self.start if start is None else start
+        end = self.end if end is None else end
+        if start >= end:
+            return []
+        return [line for line in self.data[start:end].split(b"\n") if not _junk(line)]
+
+    def raw_lines(self, start: int, end: int) -> list[bytes]:
+        """The lines between two offsets, blank ones included (see :func:`is_blank`)."""
+        return self.data[start:end].split(b"\n") if start < end else []
+
+
+def is_blank(line: bytes) -> bool:
+    """A blank line, the DOS end-of-file byte, a row of empty columns: no entry."""
+    return _junk(line)
+
+
+def _skip_blank(data: bytes, start: int, end: int) -> int:
+    """The offset of the first line at or after ``start`` that is not blank."""
+    while start < end:
+        cut = data.find(b"\n", start, end)
+        if cut < 0 or not _junk(data[start:cut]):
+            break
+        start = cut + 1
+    return start
+
+
+def entry_body(data: bytes, origin: object) -> Body:
+    """The checks of :func:`record_lines` without splitting the file into lines: the
+    history importer splits only the part that differs from the version before."""
     if _junk(data):
         raise ReaderError(origin, "the file is empty")
-    # Lines keep a trailing CR (stripped when parsed): a copy of the whole file per
-    # snapshot costs more than the rest of a history import.
-    lines = data.split(b"\n")
-    while lines and _junk(lines[-1]):
-        lines.pop()
-    if b"\n\n" in data or b"\n\r\n" in data:
-        lines = [line for line in lines if not _junk(line)]
-    if lines and lines[0].lstrip().startswith(b"<"):
+    # Lines keep a trailing CR (stripped when parsed), but for the last line's.
+    end = len(data)
+    while True:
+        cut = data.rfind(b"\n", 0, end)
+        if not _junk(data[cut + 1 : end]):
+            break
+        end = cut  # a blank line, the DOS end-of-file byte
+    start = _skip_blank(data, 0, end)
+    first_end = data.find(b"\n", start, end)
+    first = data[start : end if first_end < 0 else first_end]
+    if first.lstrip().startswith(b"<"):
         raise ReaderError(origin, "this is HTML or XML, not an SDN CSV/PIP file")
-    if lines and not lines[0][:1].isdigit():
-        lines = lines[1:]  # a header row added by an archive
-    if not lines:
-        raise ReaderError(origin, "the file has a header but no entries")
-    delimiter = detect_delimiter(lines[0])
-    check_line(lines[0], delimiter, origin, 1)
-    check_line(lines[-1], delimiter, origin, len(lines))
-    lines[-1] = lines[-1].rstrip(b"\r")
-    if lines[-1].count(b'"') % 2:
+    if not first[:1].isdigit():
+        # A header row added by an archive.
+        start = _skip_blank(data, end if first_end < 0 else first_end + 1, end)
+        if start >= end:
+            raise ReaderError(origin, "the file has a header but no entries")
+        first_end = data.find(b"\n", start, end)
+        first = data[start : end if first_end < 0 else first_end]
+    cut = data.rfind(b"\n", start, end)
+    last = data[start if cut < 0 else cut + 1 : end]
+    delimiter = detect_delimiter(first)
+    check_line(first, delimiter, origin, 1)
+    pattern = _ENTRY_CSV if delimiter == "," else _ENTRY_PIP
+    if not pattern.match(last):
+        check_line(last, delimiter, origin, data.count(b"\n", start, end) + 1)
+    stripped = last.rstrip(b"\r")
+    end -= len(last) - len(stripped)
+    if stripped.count(b'"') % 2:
         raise ReaderError(
             origin, "the last entry ends inside a quoted field: the file is truncated"
         )
     # The last line is where a cut-off download shows: it must have all its columns.
-    last = next(csv.reader([decode(lines[-1])], delimiter=delimiter))
-    if len(last) != COLUMNS:
+    columns = next(csv.reader([decode(stripped)], delimiter=delimiter))
+    if len(columns) != COLUMNS:
         raise ReaderError(
-            origin, f"the last entry has {len(last)} of {COLUMNS} columns: the file is truncated"
+            origin,
+            f"the last entry has {len(columns)} of {COLUMNS} columns: the file is truncated",
         )
-    return lines, delimiter
+    return Body(data, start, end, delimiter)
 
 
 def check_line(line: bytes, delimiter: str, origin: object, number: int | None = None) -> None:

@@ -206,4 +206,12 @@ MIGRATIONS: list[str] = [
         recorded_at TIMESTAMP NOT NULL     -- UTC
     );
     """,
+    # 7: a snapshot's members stored as its changes to an earlier snapshot of the same
+    # list (members_base): members then holds the record hashes it adds, members_gone
+    # those it drops (history/snapshots.py, StoredMembers). A history of thousands of
+    # versions costs its changes, not thousands of copies of the list.
+    """
+    ALTER TABLE snapshots ADD COLUMN members_base INTEGER;
+    ALTER TABLE snapshots ADD COLUMN members_gone BLOB;
+    """,
 ]
