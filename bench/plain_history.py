@@ -2,9 +2,10 @@
 floor under any importer: the baselines of ``history_bench.py``.
 
 - :func:`plain_events`: every version of ``sdn.csv`` read through one
-  ``git cat-file --batch``, each parsed with Python's ``csv`` module into a set of
-  ``(ent_num, program)`` pairs, one set difference per consecutive pair of versions.
-  It counts listed/delisted pairs and stores nothing.
+  ``git cat-file --batch`` (the requests written at once, as the importer does), each
+  parsed with Python's ``csv`` module into a set of ``(ent_num, program)`` pairs, one
+  set difference per consecutive pair of versions. It counts listed/delisted pairs and
+  stores nothing.
 - :func:`floor_read`: reading every blob out of git and nothing else.
 - :func:`floor_hash`: reading every blob and hashing it in Python (what telling an
   unchanged file from a changed one costs at least).
@@ -19,8 +20,10 @@ import hashlib
 import io
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 
 def blobs(repo: Path, file_path: str = "sdn.csv") -> Iterator[bytes]:
@@ -38,10 +41,11 @@ def blobs(repo: Path, file_path: str = "sdn.csv") -> Iterator[bytes]:
         stdout=subprocess.PIPE,
     )
     assert batch.stdin and batch.stdout
+    requests = b"".join(f"{sha}:{file_path}\n".encode() for sha in commits)
+    writer = threading.Thread(target=_feed, args=(batch.stdin, requests), daemon=True)
+    writer.start()
     try:
-        for sha in commits:
-            batch.stdin.write(f"{sha}:{file_path}\n".encode())
-            batch.stdin.flush()
+        for _ in commits:
             header = batch.stdout.readline().split()
             if len(header) < 3 or header[1] != b"blob":
                 continue  # deleted in this commit
@@ -49,8 +53,18 @@ def blobs(repo: Path, file_path: str = "sdn.csv") -> Iterator[bytes]:
             batch.stdout.read(1)
             yield data
     finally:
-        batch.stdin.close()
+        batch.stdout.close()
+        batch.kill()
         batch.wait()
+        writer.join()
+
+
+def _feed(pipe: IO[bytes], data: bytes) -> None:
+    try:
+        pipe.write(data)
+        pipe.close()
+    except (BrokenPipeError, ValueError):
+        pass
 
 
 def rows(data: bytes) -> set[tuple[str, str]]:

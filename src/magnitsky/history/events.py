@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from magnitsky.history.snapshots import StoredMembers
+from magnitsky.history.snapshots import StoredMembers, missing_from
 from magnitsky.programs import program_key
 from magnitsky.sources import source as get_source
 from magnitsky.store import Store
@@ -138,8 +138,8 @@ def _step(
     """Diff one snapshot against the previous accepted one, by record hashes: only the
     entries whose lines changed are looked at (the first snapshot diffs against nothing)."""
     members = snap.members
-    added = np.setdiff1d(members, walk.members, assume_unique=True).tolist()
-    removed = np.setdiff1d(walk.members, members, assume_unique=True).tolist()
+    added = missing_from(members, walk.members).tolist()
+    removed = missing_from(walk.members, members).tolist()
     after: dict[str, set[int]] = {}
     for h in removed:
         after.setdefault(records.source_id(h), set(walk.entries.get(records.source_id(h), ())))

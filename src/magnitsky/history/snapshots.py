@@ -15,13 +15,14 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
@@ -78,6 +79,33 @@ def _sorted(blob: bytes | None) -> np.ndarray:
     return np.frombuffer(blob or b"", dtype=np.int64)
 
 
+def sorted_hashes(hashes: Iterable[int] | np.ndarray) -> np.ndarray:
+    """Record hashes as a sorted array without repeats."""
+    found = np.array(hashes, dtype=np.int64) if isinstance(hashes, np.ndarray) else None
+    if found is None:
+        items = hashes if isinstance(hashes, list) else list(hashes)
+        found = np.fromiter(items, dtype=np.int64, count=len(items))
+    found.sort()
+    if len(found) > 1 and not (found[1:] != found[:-1]).all():
+        found = np.unique(found)
+    return found
+
+
+def missing_from(values: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """The values of a sorted array that a sorted array lacks (a few binary searches
+    where ``np.setdiff1d`` would sort both again)."""
+    if not len(others) or not len(values):
+        return values
+    at = np.minimum(np.searchsorted(others, values), len(others) - 1)
+    kept: np.ndarray = values[others[at] != values]
+    return kept
+
+
+def _merged(values: np.ndarray, more: np.ndarray) -> np.ndarray:
+    """Two sorted arrays without common values as one sorted array."""
+    return np.insert(values, np.searchsorted(values, more), more) if len(more) else values
+
+
 class StoredMembers:
     """Snapshots' members as stored: a snapshot either holds all its record hashes
     (``members_base`` NULL) or only those it adds to its base snapshot's
@@ -114,13 +142,14 @@ class StoredMembers:
         if found is not None:
             return found
         if base is None:
-            found = np.unique(_sorted(members))
+            found = _sorted(members)
+            if len(found) > 1 and not (found[1:] > found[:-1]).all():
+                found = np.unique(found)  # stored before members were kept sorted
         else:
             before = self.resolved.get(base)
             if before is None:
                 before = self._resolve(*self._rows([base])[0])
-            kept = np.setdiff1d(before, _sorted(gone), assume_unique=True)
-            found = np.union1d(kept, _sorted(members))
+            found = _merged(missing_from(before, _sorted(gone)), _sorted(members))
         if len(self.resolved) >= self.keep:
             del self.resolved[next(iter(self.resolved))]
         self.resolved[snapshot_id] = found
@@ -146,13 +175,13 @@ def _stored_form(
     """``members_base, members, members_gone`` for a snapshot (see :class:`StoredMembers`)."""
     if not readable:
         return None, b"", None
-    current = np.unique(np.fromiter(members, dtype=np.int64, count=len(members)))
+    current = sorted_hashes(members)
     chain = chains.get(source)
     if chain is None or chain.length >= _CHAIN:
         chains[source] = _Chain(snapshot_id, current, 0)
         return None, current.tobytes(), None
-    added = np.setdiff1d(current, chain.members, assume_unique=True)
-    gone = np.setdiff1d(chain.members, current, assume_unique=True)
+    added = missing_from(current, chain.members)
+    gone = missing_from(chain.members, current)
     chains[source] = _Chain(snapshot_id, current, chain.length + 1)
     return chain.snapshot_id, added.tobytes(), gone.tobytes()
 
@@ -607,16 +636,19 @@ def git_snapshots(repo: Path, file_path: str) -> Iterator[SnapshotInput]:
 def _cat_files(
     git_dir: Path, repo: Path, file_path: str, commits: list[list[str]]
 ) -> Iterator[SnapshotInput]:
+    """The versions through one ``git cat-file --batch``, every request written at once
+    by a thread (no round trip per version)."""
     batch = subprocess.Popen(
         ["git", "-C", str(git_dir), "cat-file", "--batch"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
     )
     assert batch.stdin and batch.stdout
+    requests = b"".join(f"{sha}:{file_path}\n".encode() for sha, _ in commits)
+    writer = threading.Thread(target=_feed, args=(batch.stdin, requests), daemon=True)
+    writer.start()
     try:
         for sha, stamp in commits:
-            batch.stdin.write(f"{sha}:{file_path}\n".encode())
-            batch.stdin.flush()
             header = batch.stdout.readline().split()
             if len(header) < 3 or header[1] != b"blob":
                 continue  # the file was deleted in this commit
@@ -633,5 +665,15 @@ def _cat_files(
                 f"git-blob:{blob}",
             )
     finally:
-        batch.stdin.close()
+        batch.stdout.close()
+        batch.kill()
         batch.wait()
+        writer.join()
+
+
+def _feed(pipe: IO[bytes], data: bytes) -> None:
+    try:
+        pipe.write(data)
+        pipe.close()
+    except (BrokenPipeError, ValueError):
+        pass  # the reader stopped early
