@@ -3,6 +3,7 @@ recomputed after it. Every entry point runs in one transaction: all or nothing."
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from magnitsky.actions import DatedAction
 from magnitsky.history import snapshots as snaps
 from magnitsky.history.dating import derive_designations
-from magnitsky.history.documents import store_actions
+from magnitsky.history.documents import is_stored, store_actions
 from magnitsky.history.events import append_latest, derive_events
 from magnitsky.history.texts import store_text
 from magnitsky.listing import ReaderError
@@ -34,6 +35,8 @@ class BuildReport:
     matching: str = ""
     text_problems: list[str] = field(default_factory=list)
     """What the official texts stored could not be read for (stored all the same)."""
+    bundles_unchanged: int = 0
+    """Git bundles read whole by an earlier build: skipped."""
 
     def document(self, stored: int | None) -> bool:
         """Count a document read (``None``: stored before); True if it was added."""
@@ -105,6 +108,8 @@ def _documents(
     store: Store, paths: Iterable[Path], report: BuildReport, progress: Progress
 ) -> None:
     for path in paths:
+        if _read_before(store, path, report):
+            continue
         kind, actions = document_actions(path)
         stored = store_actions(store, path, kind, actions)
         if report.document(stored):
@@ -125,11 +130,60 @@ def _snapshots(
     return result.added
 
 
+def _read_before(store: Store, path: Path, report: BuildReport) -> bool:
+    """A document whose very content is stored already: counted, not parsed again."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ReaderError(path, f"cannot read the file: {error.strerror}") from error
+    if not is_stored(store, data):
+        return False
+    report.document(None)
+    return True
+
+
+def _bundle_snapshots(
+    store: Store, bundle: Path, report: BuildReport, progress: Progress
+) -> list[int]:
+    """Every version of sdn.csv in a git bundle; nothing (no clone) if a build read this
+    very bundle before."""
+    digest = hashlib.sha256(bundle.read_bytes()).hexdigest()
+    if store.scalar("SELECT count(*) FROM inputs_read WHERE content_hash = ?", [digest]):
+        report.bundles_unchanged += 1
+        return []
+    progress(f"reading the git history {bundle} …")
+    added = _snapshots(store, snaps.git_snapshots(bundle, "sdn.csv"), report, progress)
+    store.con.execute(
+        "INSERT INTO inputs_read VALUES (?, 'git-bundle', ?, now() AT TIME ZONE 'UTC')",
+        [digest, str(bundle)],
+    )
+    return added
+
+
+def _persons(store: Store, report: BuildReport, progress: Progress) -> None:
+    """Match the listings across lists again: an import that adds listings leaves none
+    without its person."""
+    from magnitsky.matching.persons import derive_persons
+
+    progress("matching the same person across lists …")
+    report.matching = derive_persons(store, progress).describe()
+
+
 def _finish(
-    store: Store, settings: Settings, added: list[int], report: BuildReport, progress: Progress
+    store: Store,
+    settings: Settings,
+    added: list[int],
+    report: BuildReport,
+    progress: Progress,
+    *,
+    persons: bool = False,
 ) -> None:
+    """Events and designations of what an import changed; the persons too where it
+    added snapshots (or ``persons``: a build whose documents changed the dates)."""
     if added or report.documents_added:
         refresh(store, settings, added, progress, documents=bool(report.documents_added))
+        if added or persons:
+            _persons(store, report, progress)
 
 
 def import_history(
@@ -222,8 +276,7 @@ def build(
     with store.transaction():
         added: list[int] = []
         for bundle in sorted(ofac.glob("*.bundle")):
-            progress(f"reading the git history {bundle} …")
-            added += _snapshots(store, snaps.git_snapshots(bundle, "sdn.csv"), report, progress)
+            added += _bundle_snapshots(store, bundle, report, progress)
         for folder in (ofac / "snapshots", ofac / "advanced"):
             if folder.is_dir():
                 added += _snapshots(store, snaps.folder_snapshots(folder), report, progress)
@@ -238,12 +291,7 @@ def build(
         _documents(store, documents, report, progress)
         _texts(store, _text_files(data_dir), report, progress)
         added += _snapshots(store, _declared_inputs(data_dir), report, progress)
-        _finish(store, settings, added, report, progress)
-        if added or report.documents_added:
-            from magnitsky.matching.persons import derive_persons
-
-            progress("matching the same person across lists …")
-            report.matching = derive_persons(store, progress).describe()
+        _finish(store, settings, added, report, progress, persons=True)
         from magnitsky.recommendations.outcomes import reevaluate
 
         reevaluate(store, settings.recommendations_db, progress)  # civil-society recommendations
@@ -268,6 +316,8 @@ def _texts(
     store: Store, paths: list[Path], report: BuildReport, progress: Progress, url: str | None = None
 ) -> None:
     for path in paths:
+        if _read_before(store, path, report):
+            continue
         stored = store_text(store, path, url, report.text_problems)
         if report.document(stored):
             progress(f"official text: {stored} designees  {path}")

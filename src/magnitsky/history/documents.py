@@ -12,11 +12,22 @@ from magnitsky.actions import DatedAction
 from magnitsky.store import Store
 
 
+def document_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def is_stored(store: Store, data: bytes) -> bool:
+    """This very document (by its content) is stored already."""
+    return bool(
+        store.scalar("SELECT count(*) FROM documents WHERE content_hash = ?", [document_hash(data)])
+    )
+
+
 def store_actions(
     store: Store, path: Path, source: str, actions: Sequence[DatedAction], data: bytes | None = None
 ) -> int | None:
     """Store a document's actions; ``None`` if this very document was stored before."""
-    digest = hashlib.sha256(data if data is not None else path.read_bytes()).hexdigest()
+    digest = document_hash(data if data is not None else path.read_bytes())
     if store.scalar("SELECT count(*) FROM documents WHERE content_hash = ?", [digest]):
         return None
     document_id = int(store.scalar("SELECT coalesce(max(document_id), 0) + 1 FROM documents"))

@@ -1,5 +1,5 @@
 """The DFAT Consolidated List (Australian Sanctions Office): UN and Australian autonomous
-sanctions, as .xls (read with xlrd) or .xlsx (openpyxl).
+sanctions, as .xls (read with xlrd) or .xlsx (python-calamine).
 
 Columns, found by name in the first rows of the first sheet: ``Reference, Name of
 Individual or Entity, Type, Name Type, Date of Birth, Place of Birth, Citizenship, Address,

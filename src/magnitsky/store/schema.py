@@ -214,4 +214,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE snapshots ADD COLUMN members_base INTEGER;
     ALTER TABLE snapshots ADD COLUMN members_gone BLOB;
     """,
+    # 7: the containers a build read whole (a git bundle of a list's history), by the
+    # hash of their content: a build skips one it has read, without cloning it again.
+    """
+    CREATE TABLE inputs_read (
+        content_hash VARCHAR PRIMARY KEY,  -- sha256 of the file
+        kind VARCHAR NOT NULL,             -- git-bundle
+        path VARCHAR NOT NULL,
+        read_at TIMESTAMP NOT NULL         -- UTC
+    );
+    """,
 ]
