@@ -101,7 +101,7 @@ def missing_from(values: np.ndarray, others: np.ndarray) -> np.ndarray:
     return kept
 
 
-def _merged(values: np.ndarray, more: np.ndarray) -> np.ndarray:
+def merged(values: np.ndarray, more: np.ndarray) -> np.ndarray:
     """Two sorted arrays without common values as one sorted array."""
     return np.insert(values, np.searchsorted(values, more), more) if len(more) else values
 
@@ -149,7 +149,7 @@ class StoredMembers:
             before = self.resolved.get(base)
             if before is None:
                 before = self._resolve(*self._rows([base])[0])
-            found = _merged(missing_from(before, _sorted(gone)), _sorted(members))
+            found = merged(missing_from(before, _sorted(gone)), _sorted(members))
         if len(self.resolved) >= self.keep:
             del self.resolved[next(iter(self.resolved))]
         self.resolved[snapshot_id] = found

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from magnitsky.matching import blocking
 from magnitsky.matching.listings import Entry, Key
@@ -12,27 +11,51 @@ from magnitsky.matching.matcher import NO_MATCH, Decision, compare
 from magnitsky.matching.profile import Profile, TokenFrequencies, prepare
 
 
-@dataclass
 class Matching:
-    """The profiles of a set of listings and the decisions on their pairs."""
+    """The profiles of a set of listings and the decisions on their pairs. The profiles
+    are prepared when first needed: listings of a single list have no pair to score, and
+    a history import of one list then costs no name analysis."""
 
-    profiles: list[Profile]
-    frequencies: TokenFrequencies
-    decisions: list[Decision]
-    """Every pair decided automatic or possible (no_match pairs are not kept)."""
-    pairs_scored: int
-    seconds: float
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        given: TokenFrequencies | None,
+        decisions: list[Decision],
+        pairs_scored: int,
+        seconds: float,
+        prepared: tuple[list[Profile], TokenFrequencies] | None = None,
+    ) -> None:
+        self.entries = entries
+        self._given = given
+        self.decisions = decisions
+        """Every pair decided automatic or possible (no_match pairs are not kept)."""
+        self.pairs_scored = pairs_scored
+        self.seconds = seconds
+        self._prepared = prepared
+        self._by_key: dict[Key, Profile] | None = None
+
+    def _prepare(self) -> tuple[list[Profile], TokenFrequencies]:
+        if self._prepared is None:
+            self._prepared = prepare(self.entries, self._given)
+        return self._prepared
+
+    @property
+    def profiles(self) -> list[Profile]:
+        return self._prepare()[0]
+
+    @property
+    def frequencies(self) -> TokenFrequencies:
+        return self._prepare()[1]
 
     def profile(self, key: Key) -> Profile:
+        if self._by_key is None:
+            self._by_key = {p.key: p for p in self.profiles}
         return self._by_key[key]
-
-    def __post_init__(self) -> None:
-        self._by_key = {p.key: p for p in self.profiles}
 
     def decide(self, a: Key, b: Key) -> Decision | None:
         """The decision on any pair of these listings (scored now if blocking left it
         out); None when their schemas differ."""
-        return compare(self._by_key[a], self._by_key[b], self.frequencies)
+        return compare(self.profile(a), self.profile(b), self.frequencies)
 
 
 def match(
@@ -44,6 +67,8 @@ def match(
     finds, or (``use_blocking`` False) every pair of the same schema. ``frequencies``:
     the name-token frequencies to weigh names by (default: of these listings)."""
     started = time.perf_counter()
+    if len({e.source for e in entries}) < 2:
+        return Matching(entries, frequencies, [], 0, time.perf_counter() - started)
     profiles, counted = prepare(entries, frequencies)
     pairs = (
         blocking.candidate_pairs(profiles) if use_blocking else list(blocking.all_pairs(profiles))
@@ -53,4 +78,11 @@ def match(
         decision = compare(profiles[i], profiles[j], counted)
         if decision is not None and decision.status != NO_MATCH:
             decisions.append(decision)
-    return Matching(profiles, counted, decisions, len(pairs), time.perf_counter() - started)
+    return Matching(
+        entries,
+        frequencies,
+        decisions,
+        len(pairs),
+        time.perf_counter() - started,
+        (profiles, counted),
+    )

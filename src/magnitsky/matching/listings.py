@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from magnitsky.analysis.countries import codes, places
-from magnitsky.history.snapshots import StoredMembers
+from magnitsky.history.snapshots import StoredMembers, merged, missing_from
 from magnitsky.store import Store
 
 Key = tuple[str, str]
@@ -73,17 +75,17 @@ def latest_records(store: Store) -> dict[Key, dict[str, Any]]:
 def _members_newest_first(store: Store) -> Iterator[tuple[str, int]]:
     """(source, record hash) of every accepted snapshot, newest snapshot first; within a
     snapshot, in hash order (an entry twice in one file: the lower hash is taken)."""
-    seen: dict[str, set[int]] = {}
+    seen: dict[str, np.ndarray] = {}
     heads = store.rows(
         "SELECT snapshot_id, source FROM snapshots WHERE status = 'accepted'"
         " ORDER BY as_of DESC, snapshot_id DESC"
     )
     members = StoredMembers(store).of([row[0] for row in heads])
     for (_, source), hashes in zip(heads, members, strict=True):
-        known = seen.setdefault(source, set())
-        new = set(hashes.tolist()) - known
-        known |= new
-        for h in sorted(new):
+        known = seen.get(source, np.empty(0, dtype=np.int64))
+        new = missing_from(hashes, known)
+        seen[source] = merged(known, new)
+        for h in new.tolist():
             yield source, h
 
 
