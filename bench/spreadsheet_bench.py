@@ -48,7 +48,7 @@ def openpyxl_rows(path: Path, raw: bytes) -> list[list[str | None]]:
 def timed_read(
     reader: ModuleType, path: Path, rows: Callable[[Path, bytes], list[list[str | None]]]
 ) -> tuple[float, list[Listing]]:
-    files._xlsx_rows = rows  # type: ignore[assignment]
+    files._xlsx_rows = rows
     try:
         start = time.perf_counter()
         listings = list(reader.read(path))
