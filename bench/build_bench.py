@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 
-from history_bench import _write_section
+from history_bench import _write_section, load_average
 
 from magnitsky import settings as settings_module
 from magnitsky.build import BuildReport, build
@@ -50,10 +50,6 @@ def timed_build(db: Path, data: Path) -> tuple[float, dict[str, float], BuildRep
     return end - start, steps, report
 
 
-def _load() -> str:
-    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -61,9 +57,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "store.duckdb"
-        load_first = _load()
+        load_first = load_average()
         first, steps, report = timed_build(db, args.data)
-        load_second = _load()
+        load_second = load_average()
         second, _, again = timed_build(db, args.data)
     lines = [
         "## Build",

@@ -152,7 +152,7 @@ def _alternate(repo: Path, tmp: Path, rounds: int) -> dict[str, list[float]]:
     return times
 
 
-def _load() -> str:
+def load_average() -> str:
     return ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
@@ -170,7 +170,7 @@ def main() -> None:
         _variant(args)
         return
     bundle = args.data / "us" / "ofac" / "sdn-csv-history.bundle"
-    load_before = _load()
+    load_before = load_average()
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         repo = tmp / "repo"
@@ -183,7 +183,7 @@ def main() -> None:
         long_count = synthetic(repo, tmp / "long", args.times)
         long = _in_process("long", tmp / "long", tmp)
         added = _in_process("add-one", repo, tmp)
-    load_after = _load()
+    load_after = load_average()
     med = {k: statistics.median(v) for k, v in times.items()}
     spread = {k: f"{min(v):.1f}–{max(v):.1f}" for k, v in times.items()}
     text = "\n".join(

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
-from history_bench import _write_section
+from history_bench import _write_section, load_average
 
 from magnitsky.listing import Listing
 from magnitsky.readers import au_dfat, files, uk_ofsi
@@ -63,7 +63,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    load_before = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    load_before = load_average()
     rows = []
     totals = {"openpyxl": 0.0, "calamine": 0.0}
     for reader, pattern in ((uk_ofsi, "uk/ofsi/*.xlsx"), (au_dfat, "au/dfat/*.xlsx")):
@@ -85,7 +85,7 @@ def main() -> None:
                 f" | {med['openpyxl'] / med['calamine']:.1f}x |"
             )
             print(rows[-1], flush=True)
-    load_after = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    load_after = load_average()
     text = "\n".join(
         [
             "## Spreadsheets",
