@@ -25,8 +25,8 @@ from magnitsky.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = (
-    ("reading the git history", "the sdn.csv history (git bundle)"),
-    ("us-ofac-sdn: deriving", "events, dates and the other lists' snapshots"),
+    ("reading the git history", "reading: the sdn.csv history, documents, texts, other lists"),
+    ("us-ofac-sdn: deriving", "deriving events and dated designations of every list"),
     ("matching the same person", "matching the persons across lists"),
 )
 
