@@ -25,8 +25,8 @@ from magnitsky.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = (
-    ("reading the git history", "reading: the sdn.csv history, documents, texts, other lists"),
-    ("us-ofac-sdn: deriving", "deriving events and dated designations of every list"),
+    ("reading the git history", "reading every file; the other lists' events and dates"),
+    ("us-ofac-sdn: deriving", "the US list's events and dates"),
     ("matching the same person", "matching the persons across lists"),
 )
 
