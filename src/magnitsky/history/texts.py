@@ -23,7 +23,7 @@ from magnitsky.evidence.designee import Designee
 from magnitsky.evidence.facts import BasisFact
 from magnitsky.evidence.mentions import Block
 from magnitsky.history.documents import store_actions
-from magnitsky.history.snapshots import unpack
+from magnitsky.history.snapshots import StoredMembers
 from magnitsky.listing import Listing, ReaderError
 from magnitsky.readers.ofac_csv import decode
 from magnitsky.store import Store
@@ -108,18 +108,19 @@ def known_entries(store: Store, day: date) -> list[Listing]:
         listing = Listing.from_content(json.loads(content))
         out.setdefault(listing.source_id or f"name:{listing.name}", listing)
     before = store.rows(
-        "SELECT members FROM snapshots WHERE source = ? AND readable AND as_of_date < ?"
+        "SELECT snapshot_id FROM snapshots WHERE source = ? AND readable AND as_of_date < ?"
         " ORDER BY as_of_date DESC LIMIT 1",
         [SDN, day],
     )
     after = store.rows(
-        "SELECT members FROM snapshots WHERE source = ? AND readable AND as_of_date >= ?"
+        "SELECT snapshot_id FROM snapshots WHERE source = ? AND readable AND as_of_date >= ?"
         " ORDER BY as_of_date LIMIT 1",
         [SDN, day],
     )
     if before and after:
-        old = set(unpack(before[0][0]))
-        new = [h for h in unpack(after[0][0]) if h not in old]
+        members = StoredMembers(store).of([before[0][0], after[0][0]])
+        old = set(next(members).tolist())
+        new = [h for h in next(members).tolist() if h not in old]
         rows = store.rows(
             "SELECT source_id, content FROM records WHERE source = ?"
             " AND record_hash IN (SELECT UNNEST(?))"
