@@ -214,7 +214,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE snapshots ADD COLUMN members_base INTEGER;
     ALTER TABLE snapshots ADD COLUMN members_gone BLOB;
     """,
-    # 7: the containers a build read whole (a git bundle of a list's history), by the
+    # 8: the containers a build read whole (a git bundle of a list's history), by the
     # hash of their content: a build skips one it has read, without cloning it again.
     """
     CREATE TABLE inputs_read (
