@@ -19,6 +19,7 @@ from magnitsky.analysis.designations import enrich
 from magnitsky.analysis.designations import load as load_designations
 from magnitsky.analysis.precedents import KINDS, firsts
 from magnitsky.analysis.texts import THEMES, VICTIM, vocabulary
+from magnitsky.history.dating import DATE_QUALITIES
 from magnitsky.listing import SCHEMAS, ReaderError
 from magnitsky.output import FORMATS, render
 from magnitsky.stats import parse_year_end, with_average, with_coverage, yearly
@@ -263,6 +264,11 @@ def snapshots_command(obj: Context, fmt: str) -> None:
 )
 @click.option("--country", help="ISO 3166-1 alpha-2 code (or a country name), such as CD.")
 @click.option(
+    "--date-quality",
+    type=click.Choice(DATE_QUALITIES),
+    help="How the date is known (text_only: recorded by an official text, on no snapshot).",
+)
+@click.option(
     "--theme",
     type=click.Choice([t for kind in THEMES for t in vocabulary().get(kind, ())]),
     help="An abuse or corruption type an official text read names for the designation.",
@@ -282,6 +288,7 @@ def designations_command(
     listed_to: date | None,
     basis: str | None,
     country: str | None,
+    date_quality: str | None,
     theme: str | None,
     victim_group: str | None,
     fmt: str,
@@ -291,7 +298,10 @@ def designations_command(
     countries, and the abuses, corruption types and victim groups official texts name."""
     code = _country_code(country) if country else None
     with obj.store(read_only=True) as store:
-        rows = enrich(store, queries.designations(store, program, schema, listed_from, listed_to))
+        rows = enrich(
+            store,
+            queries.designations(store, program, schema, listed_from, listed_to, date_quality),
+        )
     wanted = DIRECT if basis == "direct" else (basis,)
     rows = [
         r
@@ -343,8 +353,14 @@ def events_command(
 @format_option
 @pass_context
 def actions_command(obj: Context, unlinked: bool, fmt: str) -> None:
-    """Dated actions read from official documents, and the entry each was linked to."""
+    """Dated actions read from official documents, and the entry each was linked to;
+    ``--unlinked``: the review list, with the entries that may be each one's designee."""
     with obj.store(read_only=True) as store:
+        if unlinked:
+            from magnitsky.history.unlisted import unlinked_actions
+
+            _emit(unlinked_actions(store), fmt)
+            return
         rows = store.dicts(
             "SELECT a.action_date, a.action, a.tags, a.name, a.schema, l.source_id, l.method,"
             " a.document FROM actions a LEFT JOIN action_links l USING (document_id, seq)"

@@ -136,15 +136,19 @@ def designations(
     schema: str | None = None,
     listed_from: date | None = None,
     listed_to: date | None = None,
+    date_quality: str | None = None,
 ) -> list[dict[str, Any]]:
     """``listed_from``/``listed_to``: the listing is known to lie within the bounds (a
-    bracket must lie wholly inside; a baseline with no lower bound never does)."""
+    bracket must lie wholly inside; a baseline with no lower bound never does).
+    ``date_quality``: only those dated so (``text_only``: the designations an official text
+    alone records, on no snapshot of the list)."""
     where, params = _where(
         [
             ("program = ?", program),
             ("schema = ?", schema),
             ("listed_not_before >= ?", listed_from),
             ("listed_not_after <= ?", listed_to),
+            ("date_quality = ?", date_quality),
         ]
     )
     return store.dicts(

@@ -16,6 +16,7 @@ from magnitsky.analysis.designations import PERSONS, load
 from magnitsky.analysis.multilateral_section import MultilateralSection, section
 from magnitsky.analysis.precedents import precedents_in
 from magnitsky.analysis.windows import CALENDAR, YearEnd, window, year_of
+from magnitsky.history.dating import DATE_QUALITIES
 from magnitsky.programs import first_listing
 from magnitsky.store import Store
 
@@ -177,4 +178,4 @@ def quality(counted: list[dict[str, Any]], rows: Sequence[Mapping[str, Any]]) ->
     }
 
 
-_QUALITIES = ("exact", "bracket", "baseline")
+_QUALITIES = DATE_QUALITIES

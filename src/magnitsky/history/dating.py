@@ -15,11 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from magnitsky.history import unlisted
 from magnitsky.history.linking import ActionRow, Linker, cluster_unlinked
 from magnitsky.programs import first_listing, program_key
 from magnitsky.sources import source as get_source
 from magnitsky.store import Store
 
+DATE_QUALITIES = ("exact", "bracket", "baseline", unlisted.TEXT_ONLY)
+"""How a listing date is known: an official dated document, two snapshots, the first
+snapshot (on or before it), or an official text alone (on no snapshot of the list)."""
 OPENING = ("listed", "relisted", "program_added")
 CLOSING = ("delisted", "program_removed")
 
@@ -80,9 +84,14 @@ def _apply_action(
     coverage: tuple[date, date] | None,
     out: Designations,
     orphans: list[tuple[str, ActionRow]],
+    duplicates: set[tuple[str, str]],
 ) -> None:
+    """Date a period of the entry by the action, or report why it dates none. A second
+    entry of a person already listed under the program has no period: its actions date
+    nothing and contradict nothing."""
     for tag in action.tags:
-        runs = periods.get((sid, program_key(action.jurisdiction, tag)), [])
+        key = program_key(action.jurisdiction, tag)
+        runs = periods.get((sid, key), [])
         placed = False
         for period in runs:
             floor = first_listing(program_key(action.jurisdiction, tag))
@@ -98,7 +107,7 @@ def _apply_action(
                 if usable and _within(action.action_date, c["not_before"], c["not_after"]):
                     period.exact_delisted.append(action)
                     placed = True
-        if placed or action.action == "changed":
+        if placed or action.action == "changed" or (sid, key) in duplicates:
             continue
         if _inside(action.action_date, coverage):
             out.conflicts.append(
@@ -234,7 +243,8 @@ def _stated(
 ) -> tuple[date, str] | None:
     """The listing date the list itself states for this program (UK, Canada, EU …),
     if one lies in the period's bracket and not before the program existed."""
-    days = sorted(set(stated.get(period.source_id, {}).get(period.tag, [])))
+    own = stated.get(period.source_id, {})
+    days = sorted(set(own.get(period.tag, [])))
     if not days:
         return None
     floor = first_listing(period.opened["program"])
@@ -242,6 +252,12 @@ def _stated(
     fitting = [d for d in days if d <= na and (not floor or d >= floor)]
     if fitting:
         day = max(fitting)  # a relisting states its new date; the old one is earlier
+        _designated_differs(stated, period, day, out, source)
+        if day in own.get(f"from_designated:{period.tag}", []):
+            return day, (
+                f"designation date under the regime stated by the list (its first listing"
+                f" predates the regime; first seen {na})"
+            )
         if nb is not None and day < nb:
             return day, (
                 f"listing date stated by the list, before the snapshot of {nb} that lacks"
@@ -265,6 +281,27 @@ def _stated(
         }
     )
     return None
+
+
+def _designated_differs(
+    stated: dict[str, Stated], period: Period, day: date, out: Designations, source: str
+) -> None:
+    """The list states another designation date under the program than its listing date
+    (the UK's ``UK Sanctions List Date Designated`` against ``Listed On``)."""
+    other = sorted(set(stated.get(period.source_id, {}).get(f"designated:{period.tag}", [])))
+    if other and other != [day]:
+        out.conflicts.append(
+            {
+                "source": source,
+                "source_id": period.source_id,
+                "program": period.opened["program"],
+                "kind": "designation_date_differs",
+                "dates": f"listed on {day}; designated {', '.join(map(str, other))}",
+                "documents": "",
+                "note": "the list's listing date and its date designated under the regime"
+                " disagree; the listing date is used",
+            }
+        )
 
 
 def _base_row(
@@ -296,9 +333,14 @@ def _base_row(
 
 
 def _orphan_rows(
-    orphans: list[tuple[str, ActionRow]], jurisdiction: str, source: str, out: Designations
+    orphans: list[tuple[str, ActionRow]],
+    jurisdiction: str,
+    source: str,
+    out: Designations,
+    quality: str = "exact",
 ) -> None:
-    """Designations known only from actions outside the snapshots' coverage."""
+    """Designations known only from dated actions (outside the snapshots' coverage, or on
+    no snapshot: ``quality`` says which)."""
     groups: dict[tuple[str, str], list[ActionRow]] = {}
     for sid, action in orphans:
         groups.setdefault((sid, action.tags[0]), []).append(action)
@@ -314,9 +356,11 @@ def _orphan_rows(
                     listed_on=action.action_date,
                     listed_not_before=action.action_date,
                     listed_not_after=action.action_date,
-                    date_quality="exact",
+                    date_quality=quality,
                     date_source=action.document,
                 )
+                if quality != "exact":
+                    open_row["_action"] = (action.document_id, action.seq)
             elif action.action == "removed" and open_row is not None:
                 open_row.update(
                     delisted_on=action.action_date,
@@ -355,15 +399,26 @@ def derive_designations(store: Store, source: str, only: set[str] | None = None)
         only = _widen(store, source, only, actions, old_links, coverage)
     _clear(store, source, only)
     periods = _periods(store, source, only)
+    duplicates = {
+        (sid, key)
+        for sid, key in store.rows(
+            "SELECT DISTINCT source_id, program FROM events WHERE source = ?"
+            " AND event_type = 'duplicate_added'",
+            [source],
+        )
+    }
     out = Designations()
     orphans: list[tuple[str, ActionRow]] = []
     for action in actions:
         if action.linked_id and (only is None or action.linked_id in only):
-            _apply_action(action, action.linked_id, periods, coverage, out, orphans)
+            _apply_action(action, action.linked_id, periods, coverage, out, orphans, duplicates)
+    inside: dict[str, list[ActionRow]] = {}
     if only is None:
         for sid, action in cluster_unlinked([a for a in actions if not a.linked_id]):
             if not _inside(action.action_date, coverage):
                 orphans.extend((sid, action.with_tags((t,))) for t in action.tags)
+            else:
+                inside.setdefault(sid, []).append(action)
     contents = _contents(store, source, periods)
     stated = _load_stated(store, source)
     for runs in periods.values():
@@ -371,8 +426,46 @@ def derive_designations(store: Store, source: str, only: set[str] | None = None)
             content = contents[period.opened["record_hash"]]
             out.rows.append(_row_from_period(period, content, jurisdiction, source, out, stated))
     _orphan_rows(orphans, jurisdiction, source, out)
+    _text_only_rows(store, source, jurisdiction, inside, out)
     _write(store, out)
     return out
+
+
+def _text_only_rows(
+    store: Store,
+    source: str,
+    jurisdiction: str,
+    inside: dict[str, list[ActionRow]],
+    out: Designations,
+) -> None:
+    """Designations that documents record inside the snapshots' coverage and that no
+    entry of any snapshot is even a candidate for (see :mod:`unlisted`)."""
+    if not inside:
+        return
+    found = unlisted.text_only(inside, unlisted.Entries(store, source))
+    persons = unlisted.person_by_text(store, (a for _, a in found))
+    made = Designations()
+    _orphan_rows(
+        [(sid, a.with_tags((t,))) for sid, a in found for t in a.tags],
+        jurisdiction,
+        source,
+        made,
+        quality=unlisted.TEXT_ONLY,
+    )
+    for row in made.rows:
+        if row.pop("_action", None) in persons and not row["schema"]:
+            row["schema"] = "Person"
+        if row["delisted_on"] is None and (
+            gone := unlisted.next_snapshot(store, source, row["listed_on"])
+        ):
+            row.update(
+                delisted_on=gone,
+                delisted_not_before=row["listed_on"],
+                delisted_quality="bracket",
+                delisted_source=f"on no snapshot of the list: gone by the snapshot of {gone}",
+            )
+    out.rows.extend(made.rows)
+    out.conflicts.extend(made.conflicts)
 
 
 def _coverage(store: Store, source: str) -> tuple[date, date] | None:

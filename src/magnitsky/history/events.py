@@ -1,5 +1,7 @@
 """Events between consecutive accepted snapshots: listed, delisted, program added or
-removed, amended, relisted.
+removed, amended, relisted; and a second entry of a person already listed under the
+program (``duplicate_added``, ``duplicate_removed``), which is neither a designation nor a
+delisting.
 
 Derived, never edited: :func:`derive_events` recomputes a source's snapshot statuses and
 events from the raw snapshots, so the result depends only on what was imported, not on
@@ -17,14 +19,28 @@ from typing import Any
 
 import numpy as np
 
+from magnitsky.history.linking import name_key
 from magnitsky.history.snapshots import StoredMembers, missing_from
+from magnitsky.matching import dates
 from magnitsky.programs import program_key
 from magnitsky.sources import source as get_source
 from magnitsky.store import Store
 
-EVENT_TYPES = ("listed", "delisted", "program_added", "program_removed", "amended", "relisted")
+EVENT_TYPES = (
+    "listed",
+    "delisted",
+    "program_added",
+    "program_removed",
+    "amended",
+    "relisted",
+    "duplicate_added",
+    "duplicate_removed",
+)
+_OPENS = ("listed", "relisted", "program_added")
+_CLOSES = ("delisted", "program_removed")
 # Fields that make a change of content an amendment (not formatting of the remarks).
 _AMEND_FIELDS = ("name", "schema", "aliases", "title", "birth_dates", "nationalities", "linked_to")
+_BIRTH_DATES = _AMEND_FIELDS.index("birth_dates")
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,8 @@ class Walk:
     ever_seen: set[str] = field(default_factory=set)
     events: list[tuple[Any, ...]] = field(default_factory=list)
     statuses: list[tuple[int, str, str | None]] = field(default_factory=list)
+    duplicates: set[tuple[str, str]] = field(default_factory=set)
+    """(entry, program key) held by a second entry of a person the program already lists."""
 
 
 class Records:
@@ -68,6 +86,8 @@ class Records:
     JSON content is parsed only for the entries an event touches."""
 
     def __init__(self, store: Store, source: str) -> None:
+        self.store = store
+        self.source = source
         self.ids: dict[int, str] = {}
         self.raw: dict[int, str] = {}
         for h, sid, content in store.rows(
@@ -76,6 +96,18 @@ class Records:
             self.ids[h] = sid
             self.raw[h] = content
         self.parsed: dict[int, dict[str, Any]] = {}
+        self._by_name: dict[str, set[str]] | None = None
+
+    def same_name(self, name: str) -> set[str]:
+        """The entries any version of which bears this name (order, case and accents
+        aside), indexed on first use."""
+        if self._by_name is None:
+            self._by_name = {}
+            for sid, other in self.store.rows(
+                "SELECT DISTINCT source_id, name FROM records WHERE source = ?", [self.source]
+            ):
+                self._by_name.setdefault(name_key(other), set()).add(sid)
+        return self._by_name.get(name_key(name), set())
 
     def source_id(self, record_hash: int) -> str:
         return self.ids[record_hash]
@@ -158,18 +190,20 @@ def _step(
     walk.statuses.append((snap.snapshot_id, "accepted", None))
     prev = walk.previous
     same_format = prev is not None and prev.format == snap.format
+    step = _Step(walk, records, jurisdiction, {sid: walk.entries.get(sid) for sid in after}, after)
     for sid in sorted(after):
-        before = walk.entries.get(sid)
+        before = step.before[sid]
         old = records.entry(before) if before else None
         new = records.entry(after[sid]) if after[sid] else None
         for kind, entry, tag in _diff(old, new, sid in walk.ever_seen, same_format, jurisdiction):
+            key = program_key(jurisdiction, tag)
             walk.events.append(
                 (
                     source,
                     sid,
-                    program_key(jurisdiction, tag),
+                    key,
                     tag,
-                    kind,
+                    step.relabel(kind, sid, key, entry),
                     prev.as_of_date if prev else None,
                     snap.as_of_date,
                     prev.snapshot_id if prev else None,
@@ -186,6 +220,55 @@ def _step(
             walk.entries.pop(sid, None)
     walk.members = members
     walk.previous = snap
+
+
+@dataclass
+class _Step:
+    """One step of the walk, to tell a second entry of a person already listed under a
+    program from a new designation. ``before``/``after``: the changed entries' record
+    hashes before and after the step (the others are as ``walk.entries`` has them)."""
+
+    walk: Walk
+    records: Records
+    jurisdiction: str
+    before: dict[str, set[int] | None]
+    after: dict[str, set[int]]
+
+    def relabel(self, kind: str, sid: str, key: str, entry: Entry) -> str:
+        duplicates = self.walk.duplicates
+        if kind in _CLOSES and (sid, key) in duplicates:
+            duplicates.discard((sid, key))
+            return "duplicate_removed"
+        if kind in _OPENS and self.walk.previous is not None and self._held(sid, key, entry):
+            duplicates.add((sid, key))
+            return "duplicate_added"
+        return kind
+
+    def _held(self, sid: str, key: str, entry: Entry) -> bool:
+        """Another entry of the same person (the matcher's test: the same name, a birth
+        day in common) holds the program before and after this step."""
+        births = dates.parse_all(entry.core[_BIRTH_DATES] or ())
+        if not births:
+            return False
+        for other in sorted(self.records.same_name(entry.name) - {sid}):
+            if (other, key) in self.walk.duplicates:
+                continue
+            held = [
+                self.records.entry(hashes)
+                for hashes in (
+                    self.before[other] if other in self.before else self.walk.entries.get(other),
+                    self.after[other] if other in self.after else self.walk.entries.get(other),
+                )
+                if hashes
+            ]
+            if len(held) < 2 or any(
+                e.schema != entry.schema or key not in _by_key(e, self.jurisdiction) for e in held
+            ):
+                continue
+            theirs = dates.parse_all(held[1].core[_BIRTH_DATES] or ())
+            if dates.compare(births, theirs).kind == "same_day":
+                return True
+        return False
 
 
 def _diff(
@@ -306,6 +389,16 @@ def append_latest(store: Store, source: str, snapshot_id: int, max_loss: float) 
             r[0]
             for r in store.rows("SELECT DISTINCT source_id FROM events WHERE source = ?", [source])
         }
+        for sid, key, kind in store.rows(
+            "SELECT source_id, program, event_type FROM events WHERE source = ?"
+            " AND event_type IN ('duplicate_added', 'duplicate_removed')"
+            " ORDER BY not_after, snapshot_after",
+            [source],
+        ):
+            if kind == "duplicate_added":
+                walk.duplicates.add((sid, key))
+            else:
+                walk.duplicates.discard((sid, key))
     (snap,) = load_snapshots(store, source, after=snapshot_id)
     _step(walk, snap, records, jurisdiction, source, max_loss)
     affected = {event[1] for event in walk.events}

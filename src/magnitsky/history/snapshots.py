@@ -27,6 +27,7 @@ from typing import IO, Any
 import numpy as np
 
 from magnitsky.listing import Listing, ReaderError
+from magnitsky.programs import first_listing, program_key
 from magnitsky.readers import ofac_csv
 from magnitsky.sources import date_in_name, detect
 from magnitsky.sources import source as get_source
@@ -422,13 +423,25 @@ def declared_listings(snap: SnapshotInput) -> list[Listing]:
 
 def stated_dates(listing: Listing) -> dict[str, str]:
     """The listing date the source states, per program tag (``listed_on:<tag>`` in
-    ``extra`` where a source dates each program, else ``listed_on``)."""
+    ``extra`` where a source dates each program, else ``listed_on``).
+
+    Where that date predates the program and the source states its own designation date
+    under it (``designated:<tag>``: the UK's ``Date Designated`` of a listing first made
+    under another regime, or by the EU), that date is the listing date. Where the two
+    disagree otherwise, ``designated:<tag>`` is kept beside it, to be reported."""
     extra = dict(listing.extra)
+    jurisdiction = get_source(listing.source).jurisdiction
     out = {}
     for tag in listing.programs:
         day = extra.get(f"listed_on:{tag}") or (
             listing.listed_on.isoformat() if listing.listed_on else None
         )
+        designated = extra.get(f"designated:{tag}")
+        floor = first_listing(program_key(jurisdiction, tag))
+        if day and designated and floor and day < floor.isoformat() <= designated:
+            day = out[f"from_designated:{tag}"] = designated
+        elif day and designated and floor and floor.isoformat() <= day != designated:
+            out[f"designated:{tag}"] = designated
         if day:
             out[tag] = day
     return out

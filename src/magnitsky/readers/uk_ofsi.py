@@ -16,8 +16,10 @@ regimes, so it holds no Magnitsky-style listing. CSVs come as UTF-8 or Windows-1
 
 ``listed_on`` is ``Listed On`` (the first listing, by the EU before 2021 for inherited
 designations), not ``Last Updated``; ``UK Sanctions List Date Designated`` (31/12/2020 for
-everything inherited at Brexit) is kept as ``extra.designated``. A person listed under
-several regimes gets the earliest date, and one ``listed_on:<regime>`` entry per regime.
+everything inherited at Brexit) is kept as ``extra.designated``, and per regime as
+``designated:<regime>`` (the history takes it as the date under a regime that ``Listed On``
+predates). A person listed under several regimes gets the earliest date, and one
+``listed_on:<regime>`` entry per regime.
 """
 
 from __future__ import annotations
@@ -170,6 +172,9 @@ def _listing(group_id: str, group: list[Row]) -> Listing:
     ]
     if len(dated) > 1:
         extra += [(f"listed_on:{r}", d.isoformat()) for r, d in dated.items()]
+    for regime in regimes:
+        if designated := _first_date(group, "UK Sanctions List Date Designated", regime):
+            extra.append((f"designated:{regime}", designated.isoformat()))
     return Listing(
         source=SOURCE,
         source_id=group_id,

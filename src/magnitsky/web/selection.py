@@ -27,11 +27,12 @@ from magnitsky.analysis.measures import placement
 from magnitsky.analysis.roles import ROLES, from_text
 from magnitsky.analysis.texts import THEMES, VICTIM, vocabulary
 from magnitsky.analysis.windows import CALENDAR, window
+from magnitsky.history.dating import DATE_QUALITIES
 from magnitsky.listing import SCHEMAS
 from magnitsky.web import params
 from magnitsky.web.catalogue import MAGNITSKY, Catalogue, Row
 
-QUALITIES = ("exact", "bracket", "baseline")
+QUALITIES = DATE_QUALITIES
 SORTS: dict[str, Callable[[Row], Any]] = {
     "listed": lambda r: (r["listed_not_after"], r.get("listed_not_before") or date.min),
     "name": lambda r: r["name"].casefold(),
