@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from magnitsky.history.dating import DATE_QUALITIES
 from magnitsky.store import Store, open_store
 
 
@@ -33,7 +34,7 @@ def test_every_glomag_designation_is_dated_and_says_how(store: Store) -> None:
     rows = store.dicts("SELECT * FROM designations WHERE program = 'US-GLOMAG'")
     assert len(rows) > 650
     for r in rows:
-        assert r["date_quality"] in ("exact", "bracket", "baseline")
+        assert r["date_quality"] in DATE_QUALITIES
         assert r["date_source"]
         assert r["listed_not_before"] <= r["listed_on"] <= r["listed_not_after"]
         assert r["listed_not_before"] >= date(2017, 12, 21)

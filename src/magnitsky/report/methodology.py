@@ -27,8 +27,10 @@ def paragraphs(annual: Annual) -> list[tuple[str, str]]:
             "What is counted",
             "A designation is one entry of the list under the program for one listing"
             " period; a program added to an entry already on the list is a designation under"
-            " that program. Persons (individuals and entities) are counted apart from vessels"
-            " and aircraft, which are listed property.",
+            " that program. A second entry OFAC adds for a person the program already lists"
+            " (same name, same birth day) is a duplicate, not a designation, and its removal"
+            " not a delisting. Persons (individuals and entities) are counted apart from"
+            " vessels and aircraft, which are listed property.",
         ),
         (
             "The report year",
@@ -45,7 +47,9 @@ def paragraphs(annual: Annual) -> list[tuple[str, str]]:
             " an official dated document gives them (OFAC's yearly change archive, Recent"
             " Actions pages); otherwise a listing lies between the last snapshot of the list"
             " without the entry and the first with it (a bracket); entries of the first"
-            " snapshot are a baseline, listed on or before it. Of the"
+            " snapshot are a baseline, listed on or before it. A designation that an official"
+            " text records and no snapshot holds (made and revoked between two snapshots) is"
+            " dated by the text and marked 'text_only'. Of the"
             f" {len(counted)} designations counted: "
             + ", ".join(f"{n} {q}" for q, n in sorted(quality.items()))
             + f"; {uncertain} dated by a bracket that may fall outside the year. Date sources: "

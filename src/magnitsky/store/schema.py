@@ -105,7 +105,7 @@ MIGRATIONS: list[str] = [
         listed_on DATE,
         listed_not_before DATE,
         listed_not_after DATE,
-        date_quality VARCHAR NOT NULL,     -- exact | bracket | baseline
+        date_quality VARCHAR NOT NULL,     -- exact | bracket | baseline | text_only
         date_source VARCHAR NOT NULL,
         delisted_on DATE,
         delisted_not_before DATE,

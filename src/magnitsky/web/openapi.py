@@ -56,7 +56,7 @@ DESIGNATIONS: list[Param] = [
     ("theme", "string", "an abuse or corruption type an official text names (CLI --theme)"),
     ("victim_group", "string", "a victim group an official text names (CLI --victim-group)"),
     ("schema", "string", "Person, Organization, Vessel or Airplane"),
-    ("date_quality", "string", "exact, bracket or baseline"),
+    ("date_quality", "string", "exact, bracket, baseline or text_only"),
     ("name", "string", "the name or an alias contains this text (any case)"),
     (
         "sort",
