@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -191,10 +192,11 @@ def _duplicate_history(folder: Path) -> list[Path]:
     ]
 
 
-def test_a_second_entry_is_a_duplicate_by_either_path(tmp_path: Path) -> None:
+def _by_both_paths(tmp_path: Path, paths: list[Path]) -> list[tuple[Any, Any]]:
+    """Events and designations of the entries 201 and 202, built one snapshot at a time
+    (the fast path) and from the whole folder: both must agree."""
     from magnitsky import build, settings
 
-    paths = _duplicate_history(tmp_path / "h")
     results = []
     for name in ("fast", "full"):
         opened = open_store(tmp_path / f"{name}.duckdb")
@@ -202,25 +204,30 @@ def test_a_second_entry_is_a_duplicate_by_either_path(tmp_path: Path) -> None:
             for path in paths:
                 build.ingest(opened, settings.load(), [path])
         else:
-            build.import_dir(opened, settings.load(), tmp_path / "h")
+            build.import_dir(opened, settings.load(), paths[0].parent)
         results.append(
             (
                 sorted(
                     opened.rows(
                         "SELECT source_id, program, event_type, not_after FROM events"
-                        " WHERE source_id IN ('201', '202')"
+                        " WHERE event_type <> 'amended' AND not_before IS NOT NULL"
                     )
                 ),
                 sorted(
                     opened.rows(
                         "SELECT source_id, program, listed_on, delisted_on FROM designations"
-                        " WHERE source_id IN ('201', '202')"
-                    )
+                        " WHERE source_id IN ('101', '201', '202')"
+                    ),
+                    key=repr,
                 ),
             )
         )
     assert results[0] == results[1]
-    events, designated = results[0]
+    return results[0]
+
+
+def test_a_second_entry_is_a_duplicate_by_either_path(tmp_path: Path) -> None:
+    events, designated = _by_both_paths(tmp_path, _duplicate_history(tmp_path / "h"))
     assert events == [
         ("201", "US-GLOMAG", "duplicate_added", date(2023, 2, 10)),
         ("201", "US-GLOMAG", "duplicate_removed", date(2023, 3, 10)),
@@ -229,6 +236,38 @@ def test_a_second_entry_is_a_duplicate_by_either_path(tmp_path: Path) -> None:
         ("202", "US-GLOMAG", "listed", date(2023, 2, 10)),
     ]
     assert designated == [
+        ("101", "US-GLOMAG", date(2023, 1, 10), None),
         ("201", "US-SDGT", date(2023, 2, 10), date(2023, 3, 10)),
         ("202", "US-GLOMAG", date(2023, 2, 10), None),
+    ]
+
+
+def test_a_merged_second_entry_carries_its_listing_to_the_first(tmp_path: Path) -> None:
+    """As Kadyrov's two entries under RUSSIA-EO14024 in November 2022: the second entry
+    brought a program new to the person, then was removed as the first gained it."""
+    from tests.history_fixtures import BASE, row, write_csv
+
+    folder = tmp_path / "h"
+    second = row(201, "OFFICIAL, Corrupt", "GLOMAG] [SDGT", remarks="DOB 01 Jan 1960.")
+    merged = row(101, "OFFICIAL, Corrupt", "GLOMAG] [SDGT", remarks="DOB 01 Jan 1960.")
+    first = row(101, "OFFICIAL, Corrupt", "GLOMAG", remarks="DOB 01 Jan 1960.")
+    paths = [
+        write_csv(folder / "sdn_2023-01-10.csv", [*BASE[:1], first, *BASE[2:]]),
+        write_csv(folder / "sdn_2023-02-10.csv", [*BASE[:1], first, *BASE[2:], second]),
+        write_csv(folder / "sdn_2023-03-10.csv", [*BASE[:1], merged, *BASE[2:]]),
+        write_csv(folder / "sdn_2023-04-10.csv", [*BASE[:1], first, *BASE[2:]]),
+    ]
+    events, designated = _by_both_paths(tmp_path, paths)
+    assert events == [
+        ("101", "US-SDGT", "duplicate_added", date(2023, 3, 10)),
+        ("101", "US-SDGT", "program_removed", date(2023, 4, 10)),
+        ("201", "US-GLOMAG", "duplicate_added", date(2023, 2, 10)),
+        ("201", "US-GLOMAG", "duplicate_removed", date(2023, 3, 10)),
+        ("201", "US-SDGT", "duplicate_removed", date(2023, 3, 10)),
+        ("201", "US-SDGT", "listed", date(2023, 2, 10)),
+    ]
+    # One SDGT designation of the person, from its first entry's date to the removal.
+    assert designated == [
+        ("101", "US-GLOMAG", date(2023, 1, 10), None),
+        ("201", "US-SDGT", date(2023, 2, 10), date(2023, 4, 10)),
     ]
