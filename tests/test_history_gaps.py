@@ -14,11 +14,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from magnitsky import build, settings
 from magnitsky.analysis.annual import annual
 from magnitsky.analysis.designations import load
 from magnitsky.cli import cli
 from magnitsky.stats import yearly
 from magnitsky.store import Store, open_store
+from tests.history_fixtures import BASE, row, write_csv
 
 
 @pytest.fixture()
@@ -119,16 +121,24 @@ def test_a_second_entry_of_kadyrov_is_a_duplicate_not_a_designation(store: Store
         " AND program IN ('US-GLOMAG', 'US-MAGNITSKY') ORDER BY program"
     )
     assert held == [("23343", "US-GLOMAG"), ("23343", "US-MAGNITSKY")]
-    # A person new to a program is a designation, even on a second entry.
-    assert store.scalar(
-        "SELECT count(*) FROM designations WHERE source_id = '36459'"
-        " AND program = 'US-RUSSIA-EO14024' AND listed_on = '2022-09-15'"
+    # A program new to the person is a designation, even on a second entry; when that
+    # entry is merged into the first (Nov 2022), the listing goes on: one designation.
+    russia = store.rows(
+        "SELECT source_id, listed_on, delisted_on FROM designations"
+        " WHERE name = 'KADYROV, Ramzan Akhmatovich' AND program = 'US-RUSSIA-EO14024'"
     )
+    assert russia == [("36459", date(2022, 9, 15), None)]
 
 
 def test_duplicates_are_rare_and_not_counted(store: Store) -> None:
-    added = store.scalar("SELECT count(*) FROM events WHERE event_type = 'duplicate_added'")
-    assert 1 <= added <= 10  # the matcher's test is strict: same name, same birth day
+    # The matcher's test is strict (same name, same birth day): a few entries in all the
+    # lists, most of them a person's entry renumbered (a new UK Group ID, a new DFAT
+    # reference), whose listing goes on.
+    added = store.rows(
+        "SELECT source, count(*) FROM events WHERE event_type = 'duplicate_added' GROUP BY 1"
+    )
+    assert 3 <= dict(added)["us-ofac-sdn"] <= 10
+    assert sum(n for _, n in added) <= 40
     year = {r["year"]: r for r in yearly(load(store, "US-GLOMAG"))}[2022]
     listed = store.scalar(
         "SELECT count(*) FROM designations WHERE program = 'US-GLOMAG'"
@@ -181,8 +191,6 @@ def test_uk_dates_that_disagree_are_reported(built_store: Path) -> None:
 def _duplicate_history(folder: Path) -> list[Path]:
     """101 is listed; a second entry 201 of the same person (same name, same birth day)
     comes and goes; 202, of the same name but another birth day, is another person."""
-    from tests.history_fixtures import BASE, row, write_csv
-
     second = row(201, "OFFICIAL, Corrupt", "GLOMAG] [SDGT", remarks="DOB 01 Jan 1960.")
     other = row(202, "OFFICIAL, Corrupt", "GLOMAG", remarks="DOB 03 Mar 1975.")
     return [
@@ -195,8 +203,6 @@ def _duplicate_history(folder: Path) -> list[Path]:
 def _by_both_paths(tmp_path: Path, paths: list[Path]) -> list[tuple[Any, Any]]:
     """Events and designations of the entries 201 and 202, built one snapshot at a time
     (the fast path) and from the whole folder: both must agree."""
-    from magnitsky import build, settings
-
     results = []
     for name in ("fast", "full"):
         opened = open_store(tmp_path / f"{name}.duckdb")
@@ -245,8 +251,6 @@ def test_a_second_entry_is_a_duplicate_by_either_path(tmp_path: Path) -> None:
 def test_a_merged_second_entry_carries_its_listing_to_the_first(tmp_path: Path) -> None:
     """As Kadyrov's two entries under RUSSIA-EO14024 in November 2022: the second entry
     brought a program new to the person, then was removed as the first gained it."""
-    from tests.history_fixtures import BASE, row, write_csv
-
     folder = tmp_path / "h"
     second = row(201, "OFFICIAL, Corrupt", "GLOMAG] [SDGT", remarks="DOB 01 Jan 1960.")
     merged = row(101, "OFFICIAL, Corrupt", "GLOMAG] [SDGT", remarks="DOB 01 Jan 1960.")
