@@ -76,7 +76,9 @@ def test_an_action_with_a_candidate_entry_stays_on_the_review_list(
 
 
 def test_designations_made_from_a_text_alone_are_kept_apart(built_store: Path) -> None:
-    rows = _cli(built_store, "designations", "--program", "US-GLOMAG", "--date-quality", "text_only")
+    rows = _cli(
+        built_store, "designations", "--program", "US-GLOMAG", "--date-quality", "text_only"
+    )
     assert sorted(r["name"] for r in rows) == ["Abdulhamit Gul", "Suleyman Soylu"]
     everything = _cli(built_store, "designations", "--program", "US-GLOMAG")
     assert {"text_only", "exact", "bracket"} <= {r["date_quality"] for r in everything}
