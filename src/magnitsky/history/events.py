@@ -269,10 +269,11 @@ class _Step:
     def _partner(self, sid: str, key: str, entry: Entry, held: tuple[bool, bool]) -> bool:
         """Another entry of the same person (the matcher's test: the same name, a birth
         day in common) holds the program before / after this step as ``held`` says."""
-        births = dates.parse_all(entry.core[_BIRTH_DATES] or ())
+        others = self.records.same_name(entry.name) - {sid}
+        births = dates.parse_all(entry.core[_BIRTH_DATES] or ()) if others else ()
         if not births:
             return False
-        for other in sorted(self.records.same_name(entry.name) - {sid}):
+        for other in sorted(others):
             if (other, key) in self.walk.duplicates:
                 continue
             states = [self._holds(other, key, entry.schema, when) for when in (0, 1)]
