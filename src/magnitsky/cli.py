@@ -20,6 +20,7 @@ from magnitsky.analysis.designations import load as load_designations
 from magnitsky.analysis.precedents import KINDS, firsts
 from magnitsky.analysis.texts import THEMES, VICTIM, vocabulary
 from magnitsky.history.dating import DATE_QUALITIES
+from magnitsky.history.events import EVENT_TYPES
 from magnitsky.listing import SCHEMAS, ReaderError
 from magnitsky.output import FORMATS, render
 from magnitsky.stats import parse_year_end, with_average, with_coverage, yearly
@@ -326,9 +327,7 @@ def _country_code(text: str) -> str:
 @click.option(
     "--type",
     "event_type",
-    type=click.Choice(
-        ["listed", "delisted", "program_added", "program_removed", "amended", "relisted"]
-    ),
+    type=click.Choice(EVENT_TYPES),
 )
 @click.option("--since", callback=_date)
 @click.option("--until", callback=_date)

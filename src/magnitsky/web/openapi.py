@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from magnitsky import __version__
+from magnitsky.history.dating import DATE_QUALITIES
+from magnitsky.history.events import EVENT_TYPES
 from magnitsky.web import fields
 
 Param = tuple[str, str, str]
@@ -56,7 +58,7 @@ DESIGNATIONS: list[Param] = [
     ("theme", "string", "an abuse or corruption type an official text names (CLI --theme)"),
     ("victim_group", "string", "a victim group an official text names (CLI --victim-group)"),
     ("schema", "string", "Person, Organization, Vessel or Airplane"),
-    ("date_quality", "string", "exact, bracket, baseline or text_only"),
+    ("date_quality", "string", ", ".join(DATE_QUALITIES)),
     ("name", "string", "the name or an alias contains this text (any case)"),
     (
         "sort",
@@ -68,7 +70,7 @@ DESIGNATIONS: list[Param] = [
 ]
 EVENTS: list[Param] = [
     ("program", "string", "program key"),
-    ("type", "string", "listed, delisted, program_added, program_removed, amended, relisted"),
+    ("type", "string", ", ".join(EVENT_TYPES)),
     (
         "since",
         "string",

@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from magnitsky.history.events import EVENT_TYPES
 from magnitsky.web import fields, params, responses
 from magnitsky.web.catalogue import MAGNITSKY, Catalogue
 from magnitsky.web.routes import catalogue, off_loop, settings
 from magnitsky.web.routes.designations import past_last
 
-TYPES = ("listed", "delisted", "program_added", "program_removed", "amended", "relisted")
+TYPES = EVENT_TYPES
 ORDERS = {
     "date": "not_after, program, source_id, event_type",
     "-date": "not_after DESC, program, source_id, event_type",
