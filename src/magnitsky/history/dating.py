@@ -16,7 +16,6 @@ from datetime import date
 from typing import Any
 
 from magnitsky.history import unlisted
-from magnitsky.history.events import merges
 from magnitsky.history.linking import ActionRow, Linker, cluster_unlinked
 from magnitsky.programs import first_listing, program_key
 from magnitsky.sources import source as get_source
@@ -64,7 +63,6 @@ def _periods(
         params,
     )
     periods: dict[tuple[str, str], list[Period]] = {}
-    loose: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for event in events:
         key = (event["source_id"], event["program"])
         runs = periods.setdefault(key, [])
@@ -72,46 +70,7 @@ def _periods(
             runs.append(Period(event["source_id"], event["tag"], event))
         elif event["event_type"] in CLOSING and runs and runs[-1].closed is None:
             runs[-1].closed = event
-        elif event["event_type"] in CLOSING:
-            loose.setdefault(key, []).append(event)
-    _carry_merges(events, periods, loose)
     return periods
-
-
-def _carry_merges(
-    events: list[dict[str, Any]],
-    periods: dict[tuple[str, str], list[Period]],
-    loose: dict[tuple[str, str], list[dict[str, Any]]],
-) -> None:
-    """Where two entries of a person merged (one lost the program as the other gained
-    it), the listing period of the first goes on under the second: the second's first
-    closing after the merge that opens no period of its own closes it."""
-    rows = [
-        (e["source_id"], e["program"], e["event_type"], e["snapshot_after"], e["name"])
-        for e in events
-        if e["event_type"] in ("duplicate_added", "duplicate_removed")
-    ]
-    for (sid, key, snapshot), other in merges(rows).items():
-        runs = periods.get((other, key), [])
-        period = next((p for p in runs if p.closed is None), None)
-        after = [c for c in loose.get((sid, key), []) if c["snapshot_after"] > snapshot]
-        if period is not None and after:
-            period.closed = after[0]
-
-
-def _with_merge_partners(store: Store, source: str, only: set[str]) -> set[str]:
-    """The entries of ``only`` and those they merged with (a partial recompute must date
-    both: one's period may be closed by the other's delisting)."""
-    rows = store.rows(
-        "SELECT source_id, program, event_type, snapshot_after, name FROM events"
-        " WHERE source = ? AND event_type IN ('duplicate_added', 'duplicate_removed')",
-        [source],
-    )
-    wider = set(only)
-    for (sid, _, _), other in merges(rows).items():
-        if sid in only or other in only:
-            wider |= {sid, other}
-    return wider
 
 
 def _within(day: date, lo: date | None, hi: date) -> bool:
@@ -438,8 +397,6 @@ def derive_designations(store: Store, source: str, only: set[str] | None = None)
     coverage = _coverage(store, source)
     if only is not None:
         only = _widen(store, source, only, actions, old_links, coverage)
-    if only is not None:
-        only = _with_merge_partners(store, source, only)
     _clear(store, source, only)
     periods = _periods(store, source, only)
     duplicates = {

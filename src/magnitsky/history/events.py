@@ -224,15 +224,9 @@ def _step(
 
 @dataclass
 class _Step:
-    """One step of the walk, to tell a second entry of a person from a new designation.
-    ``before``/``after``: the changed entries' record hashes before and after the step
-    (the others are as ``walk.entries`` has them).
-
-    Two cases. A second entry gains a program another entry of the person holds before and
-    after the step: ``duplicate_added``, and its loss later ``duplicate_removed``. One entry
-    of the person loses a program as another gains it in the same step (OFAC merges the
-    two): ``duplicate_removed`` and ``duplicate_added``, and the listing goes on under the
-    entry that gained it (the designation keeps its first date)."""
+    """One step of the walk, to tell a second entry of a person already listed under a
+    program from a new designation. ``before``/``after``: the changed entries' record
+    hashes before and after the step (the others are as ``walk.entries`` has them)."""
 
     walk: Walk
     records: Records
@@ -245,30 +239,14 @@ class _Step:
         if kind in _CLOSES and (sid, key) in duplicates:
             duplicates.discard((sid, key))
             return "duplicate_removed"
-        if self.walk.previous is None or kind not in _OPENS + _CLOSES:
-            return kind
-        if kind in _OPENS and self._partner(sid, key, entry, (True, True)):
+        if kind in _OPENS and self.walk.previous is not None and self._held(sid, key, entry):
             duplicates.add((sid, key))
             return "duplicate_added"
-        if kind in _OPENS and self._partner(sid, key, entry, (True, False)):
-            return "duplicate_added"
-        if kind in _CLOSES and self._partner(sid, key, entry, (False, True)):
-            return "duplicate_removed"
         return kind
 
-    def _holds(self, other: str, key: str, schema: str, when: int) -> Entry | None:
-        state = self.before if when == 0 else self.after
-        hashes = state[other] if other in state else self.walk.entries.get(other)
-        if not hashes:
-            return None
-        found = self.records.entry(hashes)
-        if found.schema != schema or key not in _by_key(found, self.jurisdiction):
-            return None
-        return found
-
-    def _partner(self, sid: str, key: str, entry: Entry, held: tuple[bool, bool]) -> bool:
+    def _held(self, sid: str, key: str, entry: Entry) -> bool:
         """Another entry of the same person (the matcher's test: the same name, a birth
-        day in common) holds the program before / after this step as ``held`` says."""
+        day in common) holds the program before and after this step."""
         others = self.records.same_name(entry.name) - {sid}
         births = dates.parse_all(entry.core[_BIRTH_DATES] or ()) if others else ()
         if not births:
@@ -276,13 +254,20 @@ class _Step:
         for other in sorted(others):
             if (other, key) in self.walk.duplicates:
                 continue
-            states = [self._holds(other, key, entry.schema, when) for when in (0, 1)]
-            if [s is not None for s in states] != list(held):
-                continue
-            theirs = next(s for s in states if s is not None)
-            if dates.compare(births, dates.parse_all(theirs.core[_BIRTH_DATES] or ())).kind == (
-                "same_day"
+            held = [
+                self.records.entry(hashes)
+                for hashes in (
+                    self.before[other] if other in self.before else self.walk.entries.get(other),
+                    self.after[other] if other in self.after else self.walk.entries.get(other),
+                )
+                if hashes
+            ]
+            if len(held) < 2 or any(
+                e.schema != entry.schema or key not in _by_key(e, self.jurisdiction) for e in held
             ):
+                continue
+            theirs = dates.parse_all(held[1].core[_BIRTH_DATES] or ())
+            if dates.compare(births, theirs).kind == "same_day":
                 return True
         return False
 
@@ -405,46 +390,18 @@ def append_latest(store: Store, source: str, snapshot_id: int, max_loss: float) 
             r[0]
             for r in store.rows("SELECT DISTINCT source_id FROM events WHERE source = ?", [source])
         }
-        walk.duplicates = second_entries(store, source)
+        for sid, key, kind in store.rows(
+            "SELECT source_id, program, event_type FROM events WHERE source = ?"
+            " AND event_type IN ('duplicate_added', 'duplicate_removed')"
+            " ORDER BY not_after, snapshot_after",
+            [source],
+        ):
+            if kind == "duplicate_added":
+                walk.duplicates.add((sid, key))
+            else:
+                walk.duplicates.discard((sid, key))
     (snap,) = load_snapshots(store, source, after=snapshot_id)
     _step(walk, snap, records, jurisdiction, source, max_loss)
     affected = {event[1] for event in walk.events}
     _write(store, walk)
     return affected
-
-
-def second_entries(store: Store, source: str) -> set[tuple[str, str]]:
-    """(entry, program) held now by a second entry of a person (``duplicate_added`` not
-    followed by ``duplicate_removed``), merges aside: an entry that gained the program as
-    another entry of the person lost it carries the listing on."""
-    rows = store.rows(
-        "SELECT source_id, program, event_type, snapshot_after, name FROM events"
-        " WHERE source = ? AND event_type IN ('duplicate_added', 'duplicate_removed')"
-        " ORDER BY not_after, snapshot_after, event_type DESC",
-        [source],
-    )
-    merged = merges(rows)
-    held: set[tuple[str, str]] = set()
-    for sid, key, kind, snapshot, _ in rows:
-        if kind == "duplicate_added" and (sid, key, snapshot) not in merged:
-            held.add((sid, key))
-        elif kind == "duplicate_removed":
-            held.discard((sid, key))
-    return held
-
-
-def merges(rows: list[tuple[Any, ...]]) -> dict[tuple[str, str, int], str]:
-    """Of duplicate events (source_id, program, event_type, snapshot_after, name): each
-    entry that gained a program in the step another entry of the same name lost it ->
-    that other entry."""
-    lost = {
-        (key, snapshot, name_key(name)): sid
-        for sid, key, kind, snapshot, name in rows
-        if kind == "duplicate_removed"
-    }
-    out = {}
-    for sid, key, kind, snapshot, name in rows:
-        other = lost.get((key, snapshot, name_key(name)))
-        if kind == "duplicate_added" and other is not None and other != sid:
-            out[(sid, key, snapshot)] = other
-    return out
