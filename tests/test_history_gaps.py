@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from magnitsky import build, settings
 from magnitsky.analysis.annual import annual
 from magnitsky.analysis.designations import load
 from magnitsky.cli import cli
 from magnitsky.stats import yearly
 from magnitsky.store import Store, open_store
+from tests.history_fixtures import BASE, row, write_csv
 
 
 @pytest.fixture()
@@ -182,8 +184,6 @@ def test_uk_dates_that_disagree_are_reported(built_store: Path) -> None:
 def _duplicate_history(folder: Path) -> list[Path]:
     """101 is listed; a second entry 201 of the same person (same name, same birth day)
     comes and goes; 202, of the same name but another birth day, is another person."""
-    from tests.history_fixtures import BASE, row, write_csv
-
     second = row(201, "OFFICIAL, Corrupt", "GLOMAG] [SDGT", remarks="DOB 01 Jan 1960.")
     other = row(202, "OFFICIAL, Corrupt", "GLOMAG", remarks="DOB 03 Mar 1975.")
     return [
@@ -194,8 +194,6 @@ def _duplicate_history(folder: Path) -> list[Path]:
 
 
 def test_a_second_entry_is_a_duplicate_by_either_path(tmp_path: Path) -> None:
-    from magnitsky import build, settings
-
     paths = _duplicate_history(tmp_path / "h")
     results = []
     for name in ("fast", "full"):
