@@ -32,13 +32,19 @@ def test_each_magnitsky_style_program_is_built_with_dates(store: Store, program:
     assert first == floor[program], "the first listings fall on the regime's first day"
 
 
-def test_a_stated_date_before_the_regime_existed_is_reported_not_used(store: Store) -> None:
+def test_a_stated_date_before_the_regime_existed_gives_way_to_the_regime_s_own(
+    store: Store,
+) -> None:
+    """'Listed On' 2014-03-06 predates Global Human Rights: the UK's 'Date Designated'
+    under it dates the listing; where the two columns disagree otherwise, it is reported
+    and 'Listed On' is used."""
     rows = store.dicts("SELECT * FROM date_conflicts WHERE program = 'GB-HR'")
-    assert {r["dates"] for r in rows} == {"2014-03-06"}
+    assert {r["kind"] for r in rows} == {"designation_date_differs"}
     for r in rows:
         d = store.dicts("SELECT * FROM designations WHERE program = 'GB-HR' AND source_id = ?",
                         [r["source_id"]])[0]
-        assert d["date_quality"] == "bracket"
+        assert d["date_quality"] == "exact"
+        assert r["dates"].startswith(f"listed on {d['listed_on']};")
 
 
 def test_canada_dates_come_from_the_2025_file_for_listings_seen_in_2020(store: Store) -> None:
