@@ -296,13 +296,15 @@ def test_unrecognised_snapshot_date_is_a_clear_error(tmp_path: Path) -> None:
     assert dataclasses.replace(snap).as_of_date == date(2023, 5, 6)
 
 
-def test_the_same_entry_twice_in_one_list_is_one_designation(store: Store, tmp_path: Path) -> None:
+def test_one_ent_num_on_two_entries_is_an_error(store: Store, tmp_path: Path) -> None:
+    """Issue 13: two entries with one identifier in one file refuse the file (100 reused
+    ent_nums once gave 109 false delistings)."""
     paths = history(tmp_path / "h")
     twice = [*BASE, row(101, "OFFICIAL, Corrupt", "GLOMAG", remarks="DOB 01 Jan 1960.")]
     write_csv(tmp_path / "t" / "sdn_2023-01-10.csv", twice)
-    build.ingest(store, SETTINGS, [tmp_path / "t" / "sdn_2023-01-10.csv", paths["2023-02-10"]])
-    rows = store.dicts("SELECT * FROM designations WHERE source_id = '101'")
-    assert len(rows) == 1
+    with pytest.raises(ReaderError, match=r"sdn_2023-01-10.csv: 1 entry numbers \(ent_num\)"):
+        build.ingest(store, SETTINGS, [tmp_path / "t" / "sdn_2023-01-10.csv", paths["2023-02-10"]])
+    assert store.scalar("SELECT count(*) FROM snapshots") == 0
 
 
 SHORTENED = """\

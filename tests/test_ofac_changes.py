@@ -178,9 +178,11 @@ def test_problems_are_reported_not_dropped() -> None:
     assert all(p.startswith("line ") for p in problems)
 
 
-def test_read_logs_the_problems(caplog: pytest.LogCaptureFixture) -> None:
-    actions = ofac_changes.read(FIXTURES / "sdnnew_problems.txt")
-    assert len(actions) == 1
+def test_read_logs_the_problems_and_refuses_a_date_that_is_none(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with pytest.raises(ReaderError, match="not a date: '13/45/99:'"):
+        ofac_changes.read(FIXTURES / "sdnnew_problems.txt")
     assert sum("NO TAG, Person" in r.getMessage() for r in caplog.records) == 1
 
 

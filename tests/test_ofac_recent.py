@@ -138,7 +138,7 @@ def test_truncated_download(shared_data: Path, tmp_path: Path) -> None:
     # The first 20 kB: the page's head and menus, but not the fields.
     cut = tmp_path / "20250730.html"
     cut.write_bytes((_pages(shared_data) / "20250730.html").read_bytes()[:20000])
-    with pytest.raises(ReaderError, match="release date"):
+    with pytest.raises(ReaderError, match="does not end with </html>: it is truncated"):
         ofac_recent.read(cut)
 
 

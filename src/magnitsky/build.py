@@ -15,6 +15,8 @@ from magnitsky.history.documents import is_stored, store_actions
 from magnitsky.history.events import append_latest, derive_events
 from magnitsky.history.texts import store_text
 from magnitsky.listing import ReaderError
+from magnitsky.readers import detect
+from magnitsky.readers.expectations import check_actions
 from magnitsky.settings import Settings
 from magnitsky.sources import declared
 from magnitsky.store import Store
@@ -28,6 +30,8 @@ class BuildReport:
     snapshots_added: int = 0
     snapshots_unchanged: int = 0
     unreadable: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    """(file, reason) of each snapshot of this import kept as rejected."""
     documents_added: int = 0
     documents_unchanged: int = 0
     actions_added: int = 0
@@ -82,18 +86,21 @@ def refresh(
         derive_designations(store, source, only=affected)
 
 
-def document_actions(path: Path) -> tuple[str, list[DatedAction]]:
-    """Read a dated document of a kind recognised by its name."""
+def document_actions(path: Path, kind: str | None = None) -> tuple[str, list[DatedAction]]:
+    """Read a dated document: of ``kind`` (``us-ofac-changes`` …), else by its name."""
     name = path.name.lower()
-    if name.startswith("sdnnew") and name.endswith(".txt"):
+    if kind is None:
+        found = detect.by_name(path)
+        kind = found.document if found else None
+    if kind == "us-ofac-changes" or (kind is None and name.startswith("sdnnew")):
         from magnitsky.readers import ofac_changes
 
         return "us-ofac-changes", ofac_changes.read(path)
-    if name.endswith((".html", ".htm")):
+    if kind == "us-ofac-recent":
         from magnitsky.readers import ofac_recent
 
         return "us-ofac-recent", ofac_recent.read(path)
-    if name.endswith(".xml"):
+    if kind == "us-ofac-advanced":
         from magnitsky.readers import ofac_advanced
 
         return "us-ofac-advanced", ofac_advanced.entry_events(path)
@@ -105,12 +112,17 @@ def document_actions(path: Path) -> tuple[str, list[DatedAction]]:
 
 
 def _documents(
-    store: Store, paths: Iterable[Path], report: BuildReport, progress: Progress
+    store: Store,
+    paths: Iterable[Path],
+    report: BuildReport,
+    progress: Progress,
+    kinds: dict[Path, str] | None = None,
 ) -> None:
     for path in paths:
         if _read_before(store, path, report):
             continue
-        kind, actions = document_actions(path)
+        kind, actions = document_actions(path, (kinds or {}).get(path))
+        check_actions(actions, path)
         stored = store_actions(store, path, kind, actions)
         if report.document(stored):
             progress(f"{kind}: {stored} actions  {path}")
@@ -184,6 +196,14 @@ def _finish(
         refresh(store, settings, added, progress, documents=bool(report.documents_added))
         if added or persons:
             _persons(store, report, progress)
+    report.rejected = [
+        (origin, reason.removeprefix(f"{origin}: "))
+        for origin, reason in store.rows(
+            "SELECT origin, coalesce(reason, 'rejected') FROM snapshots"
+            " WHERE snapshot_id IN (SELECT UNNEST(?)) AND status = 'rejected' ORDER BY as_of",
+            [added],
+        )
+    ]
 
 
 def import_history(
@@ -230,15 +250,6 @@ def import_dir(
     )
 
 
-def is_snapshot_file(path: Path) -> bool:
-    """A list file (a snapshot), as opposed to a dated document of OFAC actions."""
-    if any(src.matches(path) for src in declared().values()):
-        return True
-    return path.suffix.lower() in (".csv", ".pip") or (
-        path.suffix.lower() == ".xml" and "advanced" in path.name.lower()
-    )
-
-
 def ingest(
     store: Store,
     settings: Settings,
@@ -253,13 +264,17 @@ def ingest(
     report = BuildReport()
     when = snaps.as_of_from_text(as_of) if as_of else None
     with store.transaction():
-        snapshot_paths = [p for p in paths if is_snapshot_file(p)]
-        inputs = [snaps.file_snapshot(p, when) for p in snapshot_paths]
+        kinds = {p: detect.kind_of(p) for p in paths}
+        inputs = [snaps.file_snapshot(p, when) for p in paths if kinds[p].snapshot]
         added = _snapshots(store, inputs, report, progress, force=force, strict=True)
-        advanced = [p for p in snapshot_paths if p.suffix.lower() == ".xml"]
-        documents = [p for p in paths if not is_snapshot_file(p)] + advanced
-        _documents(store, documents, report, progress)
+        documents = {p: k.document for p, k in kinds.items() if k.document}
+        _documents(store, documents, report, progress, documents)
         _finish(store, settings, added, report, progress)
+        if report.rejected:
+            # All or nothing: a snapshot the history would keep as rejected fails the
+            # whole ingest (--force accepts it).
+            origin, reason = report.rejected[0]
+            raise ReaderError(origin, f"not stored: {reason} (--force stores it anyway)")
     return report
 
 

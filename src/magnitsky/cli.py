@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import duckdb
 
 from magnitsky import build as building
 from magnitsky import queries, settings
@@ -25,6 +26,7 @@ from magnitsky.listing import SCHEMAS, ReaderError
 from magnitsky.output import FORMATS, render
 from magnitsky.stats import parse_year_end, with_average, with_coverage, yearly
 from magnitsky.store import Store, StoreError, open_store
+from magnitsky.store.db import COMMITS
 
 year_end_option = click.option(
     "--year-end",
@@ -56,6 +58,21 @@ def _date(_: click.Context, param: click.Parameter, value: str | None) -> date |
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def _as_of(_: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An ``--as-of`` that is a real date or ISO time (checked here: one line, no trace)."""
+    if value is None:
+        return None
+    from magnitsky.history.snapshots import as_of_from_text
+
+    try:
+        as_of_from_text(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"expected a date YYYY-MM-DD or an ISO time, got {value!r}"
+        ) from None
+    return value
 
 
 class Context:
@@ -119,8 +136,8 @@ def _summary(report: building.BuildReport, store: Store) -> None:
         f" documents: {report.documents_added} added ({report.actions_added} actions),"
         f" {report.documents_unchanged} already stored"
     )
-    for problem in report.unreadable:
-        click.echo(f"warning: kept as rejected: {problem}", err=True)
+    for origin, reason in report.rejected:
+        click.echo(f"warning: kept as rejected: {origin}: {reason}", err=True)
     counts = store.rows("SELECT status, count(*) FROM snapshots GROUP BY status ORDER BY status")
     click.echo("snapshots in store: " + ", ".join(f"{n} {s}" for s, n in counts))
     quality = store.rows(
@@ -158,7 +175,7 @@ def build_command(obj: Context, data_dir: Path, quiet: bool) -> None:
 
 @cli.command("ingest")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--as-of", help="Date (YYYY-MM-DD) or time of the snapshot files.")
+@click.option("--as-of", callback=_as_of, help="Date (YYYY-MM-DD) or time of the snapshot files.")
 @click.option("--force", is_flag=True, help="Accept snapshots that look implausible.")
 @click.option("-q", "--quiet", is_flag=True)
 @pass_context
@@ -564,6 +581,7 @@ _register()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    commits = COMMITS[0]
     try:
         cli.main(
             args=list(argv) if argv is not None else None,
@@ -572,19 +590,33 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
+    except click.UsageError as error:
+        hint = f" (see '{error.ctx.command_path} --help')" if error.ctx else ""
+        click.echo(f"usage error: {error.format_message()}{hint}", err=True)
+        sys.exit(error.exit_code)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
-    except click.Abort:
-        click.echo("interrupted: the store is as it was before this command", err=True)
+    except (click.Abort, KeyboardInterrupt, duckdb.InterruptException):
+        click.echo(f"interrupted: {_store_state(commits)}", err=True)
         sys.exit(130)
     except (ReaderError, StoreError) as error:
         click.echo(f"error: {error}", err=True)
-        click.echo("the store is as it was before this command", err=True)
+        click.echo(_store_state(commits), err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("interrupted: the store is as it was before this command", err=True)
+    except RuntimeError as error:
+        if "interrupted" not in str(error).lower():
+            raise
+        click.echo(f"interrupted: {_store_state(commits)}", err=True)
         sys.exit(130)
+
+
+def _store_state(commits_before: int) -> str:
+    """What is true of the store after a command that stopped: nothing it wrote was
+    committed, or its writes were saved before it stopped."""
+    if COMMITS[0] > commits_before:
+        return "this command's changes to the store were saved before it stopped"
+    return "the store is as it was before this command"
 
 
 if __name__ == "__main__":

@@ -12,13 +12,15 @@ new snapshot after all the others, and gives the same result.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import numpy as np
 
+from magnitsky.history import plausibility
 from magnitsky.history.linking import name_key
 from magnitsky.history.snapshots import StoredMembers, missing_from
 from magnitsky.matching import dates
@@ -79,6 +81,8 @@ class Walk:
     statuses: list[tuple[int, str, str | None]] = field(default_factory=list)
     duplicates: set[tuple[str, str]] = field(default_factory=set)
     """(entry, program key) held by a second entry of a person the program already lists."""
+    programs: Counter[str] = field(default_factory=Counter)
+    """Entries per program key in the previous accepted snapshot (plausibility)."""
 
 
 class Records:
@@ -183,18 +187,37 @@ def _step(
         (bool(hs) and sid not in walk.entries) - (not hs and sid in walk.entries)
         for sid, hs in after.items()
     )
+    prev = walk.previous
+    same_format = prev is not None and prev.format == snap.format
     reason = _reject_reason(snap, walk, max_loss, n_ids)
+    changes: dict[str, tuple[Entry | None, Entry | None]] = {}
+
+    def keys(tags: Iterable[str]) -> set[str]:
+        return set(_by_key_tags(tags, jurisdiction))
+
+    if reason is None:
+        for sid in sorted(after):
+            before = walk.entries.get(sid)
+            old = records.entry(before) if before else None
+            changes[sid] = (old, records.entry(after[sid]) if after[sid] else None)
+        if not snap.forced:
+            reason = plausibility.judge(
+                walk.programs,
+                len(walk.entries),
+                list(changes.values()),
+                keys,
+                snap.as_of_date,
+                max_loss=max_loss,
+                same_format=same_format,
+                previous=prev.as_of_date if prev else None,
+            )
     if reason:
         walk.statuses.append((snap.snapshot_id, "rejected", reason))
         return
     walk.statuses.append((snap.snapshot_id, "accepted", None))
-    prev = walk.previous
-    same_format = prev is not None and prev.format == snap.format
+    plausibility.tally(walk.programs, list(changes.values()), keys)
     step = _Step(walk, records, jurisdiction, {sid: walk.entries.get(sid) for sid in after}, after)
-    for sid in sorted(after):
-        before = step.before[sid]
-        old = records.entry(before) if before else None
-        new = records.entry(after[sid]) if after[sid] else None
+    for sid, (old, new) in changes.items():
         for kind, entry, tag in _diff(old, new, sid in walk.ever_seen, same_format, jurisdiction):
             key = program_key(jurisdiction, tag)
             walk.events.append(
@@ -296,8 +319,12 @@ def _diff(
 
 def _by_key(entry: Entry, jurisdiction: str) -> dict[str, str]:
     """Program key -> the entry's own tag for it (the first, if it spells it twice)."""
+    return _by_key_tags(entry.tags, jurisdiction)
+
+
+def _by_key_tags(tags: Iterable[str], jurisdiction: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for tag in sorted(entry.tags):
+    for tag in sorted(tags):
         out.setdefault(program_key(jurisdiction, tag), tag)
     return dict(sorted(out.items()))
 
@@ -386,6 +413,7 @@ def append_latest(store: Store, source: str, snapshot_id: int, max_loss: float) 
             walk.entries.setdefault(records.source_id(h), set()).add(h)
         walk.previous = prev
         walk.members = prev.members
+        walk.programs = _program_counts(store, source, jurisdiction, prev.members.tolist())
         walk.ever_seen = {
             r[0]
             for r in store.rows("SELECT DISTINCT source_id FROM events WHERE source = ?", [source])
@@ -405,3 +433,20 @@ def append_latest(store: Store, source: str, snapshot_id: int, max_loss: float) 
     affected = {event[1] for event in walk.events}
     _write(store, walk)
     return affected
+
+
+def _program_counts(
+    store: Store, source: str, jurisdiction: str, members: list[int]
+) -> Counter[str]:
+    """Entries per program key of a snapshot, from the records' program columns."""
+    tags: dict[str, set[str]] = {}
+    for sid, programs in store.rows(
+        "SELECT source_id, programs FROM records WHERE source = ?"
+        " AND record_hash IN (SELECT UNNEST(?))",
+        [source, members],
+    ):
+        tags.setdefault(sid, set()).update(programs or ())
+    counts: Counter[str] = Counter()
+    for found in tags.values():
+        counts.update(_by_key_tags(found, jurisdiction).keys())
+    return counts

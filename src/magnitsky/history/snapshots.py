@@ -239,8 +239,13 @@ class SnapshotReader:
         """The last sdn.csv version read, with its lines (counted) and members."""
         self.lines: dict[bytes, int] = {}
         self.member_set: set[int] = set()
+        self.ids: Counter[bytes] = Counter()
+        """Entry numbers of the last version read, counted (two entries, one number)."""
 
     def members(self, snap: SnapshotInput) -> list[int]:
+        from magnitsky.readers.expectations import check_date
+
+        check_date(snap.as_of_date, snap.origin, "the snapshot's date (as-of)")
         if snap.format == "sdn-advanced":
             return self._advanced_members(snap)
         if snap.format != "sdn-csv":
@@ -249,24 +254,40 @@ class SnapshotReader:
         previous = self.previous
         self.previous = None  # until this version is read whole: a bad line starts anew
         if previous is None or previous.delimiter != body.delimiter:
-            self.lines, self.member_set = {}, set()
+            self.lines, self.member_set, self.ids = {}, set(), Counter()
             gone: Iterable[bytes] = ()
             came: Iterable[bytes] = body.lines()
         else:
             gone, came = _changed_lines(previous, body)
-        counts, members = self.lines, self.member_set
+        counts, members, ids = self.lines, self.member_set, self.ids
+        sep = body.delimiter.encode()
         for line in gone:
             left = counts.get(line, 0) - 1
             if left > 0:
                 counts[line] = left
             elif counts.pop(line, None) is not None:
                 members.discard(self.line_hashes[line])
+            if not ofac_csv.is_blank(line):
+                ids[line.split(sep, 1)[0].strip()] -= 1
+        twice = []
         for line in came:
+            if ofac_csv.is_blank(line):
+                continue
+            ent_num = line.split(sep, 1)[0].strip()
+            ids[ent_num] += 1
+            if ids[ent_num] > 1:
+                twice.append(ent_num.decode(errors="replace"))
             if line in counts:
                 counts[line] += 1
-            elif not ofac_csv.is_blank(line):
+            else:
                 counts[line] = 1
                 members.add(self._line_hash(line, body.delimiter, snap.origin))
+        if twice:  # self.previous stays None: the next version is read whole
+            raise ReaderError(
+                snap.origin,
+                f"{len(twice)} entry numbers (ent_num) are used by two entries or more"
+                f" (first: {twice[0]}): an entry number must be unique",
+            )
         self.previous = body
         if len(self.new_records) >= _RECORD_BATCH:
             self.flush()
@@ -283,9 +304,11 @@ class SnapshotReader:
 
     def _advanced_members(self, snap: SnapshotInput) -> list[int]:
         from magnitsky.readers import ofac_advanced
+        from magnitsky.readers.expectations import check_listings
 
         with _as_file(snap) as path:
             listings = list(ofac_advanced.read(path))
+        check_listings(listings, snap.origin)
         return self._listing_members(snap, listings)
 
     def _listing_members(self, snap: SnapshotInput, listings: list[Listing]) -> list[int]:
@@ -412,12 +435,13 @@ def _as_file(snap: SnapshotInput) -> Iterator[Path]:
 def declared_listings(snap: SnapshotInput) -> list[Listing]:
     """A declared list's file read by its reader, checked against the source's declared
     expectations (a parse that falls short fails loudly, naming the file)."""
-    from magnitsky.readers.expectations import check_expectations
+    from magnitsky.readers.expectations import check_expectations, check_listings
 
     reader = importlib.import_module(get_source(snap.source).reader or "")
     with _as_file(snap) as path:
         listings = list(reader.read(path))
     check_expectations(snap.source, listings, snap.origin)
+    check_listings(listings, snap.origin)
     return listings
 
 
@@ -563,10 +587,13 @@ def _insert_snapshots(store: Store, rows: list[list[Any]]) -> None:
     store.bulk_insert("snapshots", columns)
 
 
-def declared_snapshot(path: Path, as_of: datetime | None = None) -> SnapshotInput:
+def declared_snapshot(
+    path: Path, as_of: datetime | None = None, source: str | None = None
+) -> SnapshotInput:
     """A file of a declared list (UK, Canada, Australia, EU), dated by ``as_of`` or by the
-    date in its name (the end of that day in the publisher's time zone)."""
-    found = detect(path)
+    date in its name (the end of that day in the publisher's time zone). ``source``: the
+    list its content showed (else its name tells)."""
+    found = get_source(source) if source else detect(path)
     if found is None:
         raise ReaderError(path, "not a file of a known list")
     day = date_in_name(path)
@@ -583,9 +610,15 @@ def declared_snapshot(path: Path, as_of: datetime | None = None) -> SnapshotInpu
 
 
 def file_snapshot(path: Path, as_of: datetime | None = None) -> SnapshotInput:
-    """One file, dated by ``as_of`` or by its name."""
-    if detect(path) is not None:
-        return declared_snapshot(path, as_of)
+    """One file, dated by ``as_of`` or by its name; which list it is, from its content
+    (:func:`magnitsky.readers.detect.kind_of`)."""
+    from magnitsky.readers.detect import kind_of
+
+    kind = kind_of(path)
+    if kind.source is None or kind.format is None:
+        raise ReaderError(path, "a document of dated actions, not a snapshot of a list")
+    if kind.source != "us-ofac-sdn":
+        return declared_snapshot(path, as_of, kind.source)
     when = as_of or date_from_name(path)
     if when is None:
         raise ReaderError(
@@ -595,7 +628,7 @@ def file_snapshot(path: Path, as_of: datetime | None = None) -> SnapshotInput:
         data = path.read_bytes()
     except OSError as error:
         raise ReaderError(path, f"cannot read the file: {error.strerror}") from error
-    return SnapshotInput("us-ofac-sdn", when, str(path), data, format_of(path))
+    return SnapshotInput("us-ofac-sdn", when, str(path), data, kind.format)
 
 
 def folder_snapshots(folder: Path) -> list[SnapshotInput]:

@@ -65,6 +65,9 @@ def read(path: Path) -> list[Listing]:
             raise ReaderError(path, f"record {number} names no regulations (<Country>)")
         if not (record.get("LastName") or record.get("GivenName") or record.get("Entity")):
             raise ReaderError(path, f"record {number} names no one")
+        listed = record.get("DateOfListing")
+        if listed and files.parse_date(listed) is None:
+            raise ReaderError(path, f"record {number}: DateOfListing {listed[:40]!r} is not a date")
     with_parts = {r["Country"] for r in records if "Part" in r.get("Schedule", "")}
     seen: set[str] = set()
     listings = []

@@ -11,17 +11,24 @@ listings that have it; ``[expectations.fill_when_present]`` the same, checked on
 listing of the file has the field (formats that predate a field state it for nobody: the
 2020/2022 Canadian XML has no listing date). A field is a :class:`Listing` attribute
 (``listed_on``, ``birth_dates`` …) or ``extra.<key>``.
+
+Besides the declared expectations, every parse of a list is held to what any list obeys
+(:func:`check_listings`): one entry per identifier, and dates that can be (not after
+tomorrow, not before the program or the publisher existed: :func:`check_date`).
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from magnitsky.actions import DatedAction
 from magnitsky.listing import Listing, ReaderError
 
 
@@ -100,3 +107,73 @@ def check_expectations(
                 f"only {share:.1%} of listings have {name}, {source} expects at least"
                 f" {minimum:.0%}: the column may have been renamed or moved",
             )
+
+
+EARLIEST = date(1950, 1, 1)
+"""No sanctions list date lies before OFAC's founding (December 1950)."""
+
+
+def check_date(day: date, origin: object, what: str, programs: Iterable[str] = ()) -> None:
+    """A date a file states (or is dated by) that cannot be: after tomorrow (the
+    publishers' day runs behind UTC), before 1950, or before the first listing of a
+    program it speaks of (program keys such as ``US-GLOMAG``)."""
+    from magnitsky.programs import first_listing
+
+    latest = date.today() + timedelta(days=1)
+    if day > latest:
+        raise ReaderError(
+            origin, f"{what} {day.isoformat()} is in the future (today is {date.today()})"
+        )
+    floor, program = EARLIEST, None
+    for key in programs:
+        start = first_listing(key)
+        if start is not None and start > floor:
+            floor, program = start, key
+    if day < floor:
+        since = (
+            f"the program {program} began on {floor}"
+            if program
+            else f"no list is older than {floor}"
+        )
+        raise ReaderError(origin, f"{what} {day.isoformat()} cannot be: {since}")
+
+
+def check_listings(listings: Sequence[Listing], origin: object) -> None:
+    """What every list obeys: an identifier names one entry, and no stated listing date
+    lies in the future or before any list existed."""
+    counts = Counter(item.source_id for item in listings)
+    twice = [sid for sid, n in counts.items() if n > 1]
+    if twice:
+        raise ReaderError(
+            origin,
+            f"{len(twice)} identifiers name two entries or more (first: {twice[0]!r}):"
+            " an entry's identifier must be unique in a list",
+        )
+    for item in listings:
+        for day in _stated_days(item):
+            check_date(day, origin, f"entry {item.source_id}: listing date")
+
+
+def _stated_days(listing: Listing) -> Iterable[date]:
+    if listing.listed_on:
+        yield listing.listed_on
+    for key, value in listing.extra:
+        if key.startswith("listed_on:") and value:
+            try:
+                yield date.fromisoformat(value)
+            except ValueError:
+                continue
+
+
+def check_actions(actions: Iterable[DatedAction], origin: object) -> None:
+    """Every dated action of a document (change archive, Recent Actions page, advanced
+    XML) on a date that can be: not in the future, not before its program began (where
+    the document dates the action under that program)."""
+    from magnitsky.programs import program_key
+
+    for action in actions:
+        # The advanced XML dates an entry's first listing under any program and gives
+        # the programs it is under now: no program floor there.
+        tags = () if action.source == "us-ofac-advanced" else action.programs
+        keys = [program_key("US", tag) for tag in tags]
+        check_date(action.action_date, origin, "an action dated", keys)

@@ -22,7 +22,23 @@ from magnitsky.listing import ReaderError
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+# Hostile XML: no entity is resolved, no DTD loaded, nothing fetched from the network; a
+# file that declares entities is refused before parsing (:func:`check_no_entities`).
+_XML_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=True
+)
+XML_PARSER_OPTIONS: dict[str, bool] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+}
+"""The same options for ``etree.iterparse``."""
+XLSX_PART_LIMIT = 256 * 1024 * 1024
+"""Largest uncompressed part of a workbook read (the real lists' largest is ~13 MB)."""
+XLSX_TOTAL_LIMIT = 512 * 1024 * 1024
+_ENTITY = re.compile(rb"<!ENTITY", re.I)
+_HEAD = 64 * 1024
 _MONTHS = (
     "january",
     "february",
@@ -53,9 +69,11 @@ def read_bytes(path: Path) -> bytes:
 
 
 def decode(raw: bytes, origin: object, fallback: str | None = "cp1252") -> str:
-    """UTF-8 (with or without BOM), else the publisher's legacy encoding ``fallback``."""
+    """UTF-8 (with or without BOM), else the publisher's legacy encoding ``fallback``.
+    NUL bytes are refused: no text format of a list has them."""
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in raw[:4096]:
         raise ReaderError(origin, "wrong encoding: UTF-16/UTF-32 (NUL bytes), expected UTF-8")
+    check_no_nul(raw, origin)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -70,14 +88,33 @@ def decode(raw: bytes, origin: object, fallback: str | None = "cp1252") -> str:
             ) from exc
 
 
+def check_no_nul(raw: bytes, origin: object) -> None:
+    """A NUL byte in a text file: binary data or a corrupted copy, never a list."""
+    at = raw.find(b"\x00")
+    if at >= 0:
+        raise ReaderError(origin, f"a NUL byte at offset {at}: binary data, not a text list")
+
+
 def csv_rows(text: str, origin: object, delimiter: str = ",") -> list[list[str]]:
     """All rows; a quoted field left open at the end of the file means it was cut off."""
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as exc:
-        if "end of data" in str(exc):
-            raise ReaderError(origin, "the last row ends inside a quoted field: truncated") from exc
-        raise ReaderError(origin, f"not a well-formed CSV file: {exc}") from exc
+        raise csv_problem(exc, origin) from exc
+
+
+def csv_problem(exc: csv.Error, origin: object) -> ReaderError:
+    """A CSV module error said as the file's problem (an open quote at the end, a field
+    larger than the CSV module reads: ~128 KB, far above any real field)."""
+    if "end of data" in str(exc):
+        return ReaderError(origin, "the last row ends inside a quoted field: truncated")
+    if "field larger than field limit" in str(exc):
+        return ReaderError(
+            origin,
+            f"a field is longer than {csv.field_size_limit():,} characters: not a list file"
+            " (or quotes that never close)",
+        )
+    return ReaderError(origin, f"not a well-formed CSV file: {exc}")
 
 
 def check_last_row(rows: list[list[str]], width: int, origin: object) -> None:
@@ -92,10 +129,37 @@ def sheet_rows(path: Path, raw: bytes) -> list[list[str | None]]:
     """The first worksheet of an .xlsx (python-calamine) or .xls (xlrd) workbook, cells as text
     (dates as ISO ``YYYY-MM-DD``, whole numbers without ``.0``)."""
     if raw.startswith(XLSX_MAGIC):
+        check_zip_sizes(path, raw)
         return _xlsx_rows(path, raw)
     if raw.startswith(XLS_MAGIC):
         return _xls_rows(path, raw)
     raise ReaderError(path, "not an Excel workbook (.xlsx or .xls)")
+
+
+def check_zip_sizes(path: object, raw: bytes) -> None:
+    """Refuse a workbook whose parts would expand beyond the limits (a zip bomb), from the
+    zip's directory alone, before any reader opens it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as book:
+            parts = book.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReaderError(
+            path, f"not a readable .xlsx workbook (truncated or corrupt): {exc}"
+        ) from exc
+    for part in parts:
+        if part.file_size > XLSX_PART_LIMIT:
+            raise ReaderError(
+                path,
+                f"the workbook part {part.filename} expands to {part.file_size:,} bytes"
+                f" (more than {XLSX_PART_LIMIT:,}): refused as a zip bomb",
+            )
+    total = sum(part.file_size for part in parts)
+    if total > XLSX_TOTAL_LIMIT:
+        raise ReaderError(
+            path,
+            f"the workbook expands to {total:,} bytes (more than {XLSX_TOTAL_LIMIT:,}):"
+            " refused as a zip bomb",
+        )
 
 
 def _xlsx_rows(path: Path, raw: bytes) -> list[list[str | None]]:
@@ -107,7 +171,14 @@ def _xlsx_rows(path: Path, raw: bytes) -> list[list[str | None]]:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
         sheet = book.get_sheet_by_index(0)
         rows = sheet.to_python(skip_empty_area=False)
-    except (python_calamine.CalamineError, zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (
+        python_calamine.CalamineError,
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        KeyError,
+        IndexError,
+    ) as exc:
         raise ReaderError(
             path, f"not a readable .xlsx workbook (truncated or corrupt): {exc}"
         ) from exc
@@ -159,6 +230,8 @@ def xml_root(raw: bytes, origin: object) -> Any:
     """The root element; lxml ships no type stubs here, so elements are untyped."""
     if not raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         raise ReaderError(origin, "not an XML file (it does not start with '<')")
+    check_no_entities(raw, origin)
+    check_no_nul(raw, origin)
     try:
         return etree.fromstring(raw, _XML_PARSER)
     except etree.XMLSyntaxError as exc:
@@ -171,6 +244,35 @@ def xml_root(raw: bytes, origin: object) -> Any:
                 origin, f"the XML ends early: the file is truncated ({message})"
             ) from exc
         raise ReaderError(origin, f"malformed XML: {message}") from exc
+
+
+def check_no_entities(head: bytes, origin: object) -> None:
+    """No official list declares entities: a file that does (an external entity such as
+    ``file:///etc/passwd``, an entity expansion bomb) is refused unread."""
+    if _ENTITY.search(head):
+        raise ReaderError(origin, "the XML declares entities (<!ENTITY …>): refused as hostile")
+
+
+def check_xml_head(path: Path) -> None:
+    """:func:`check_no_entities` on the start of a file read as a stream (the document
+    type declaration comes before the root element)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD)
+    except OSError as exc:
+        raise ReaderError(path, f"cannot be read: {exc.strerror or exc}") from exc
+    check_no_entities(head, path)
+
+
+def html_root(text: str, origin: object) -> Any:
+    """An HTML page's tree, parsed without network access; an empty page is an error."""
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(no_network=True, remove_pis=True)
+    try:
+        return lxml.html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise ReaderError(origin, f"not a readable HTML page: {exc}") from exc
 
 
 def local_name(tag: object) -> str:

@@ -29,6 +29,7 @@ from lxml import etree
 
 from magnitsky.actions import DatedAction
 from magnitsky.listing import Listing, ReaderError, Schema
+from magnitsky.readers import files
 
 SOURCE = "us-ofac-sdn"
 EVENTS_SOURCE = "us-ofac-advanced"
@@ -422,12 +423,11 @@ def _check_root(path: Path, root: _El) -> None:
 
 def _scan(path: Path) -> _Document:
     _check_head(path)
+    files.check_xml_head(path)
     doc = _Document()
     checked = False
     with path.open("rb") as handle:
-        parser = etree.iterparse(
-            handle, events=("start", "end"), resolve_entities=False, no_network=True
-        )
+        parser = etree.iterparse(handle, events=("start", "end"), **files.XML_PARSER_OPTIONS)
         try:
             for event, element in parser:
                 if not checked:

@@ -42,6 +42,7 @@ SOURCE = "us-ofac-changes"
 _log = logging.getLogger(__name__)
 
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4}):\s*")
+_YEAR_IN_NAME = re.compile(r"^sdnnew(\d{2})\b", re.I)
 _HEADING = re.compile(r"^((?:The following|Following|resulting in)\b[^:]{0,400}:)\s*", re.I)
 
 
@@ -118,13 +119,30 @@ def _read_entries(state: _State, line: int, text: str) -> None:
 
 
 def _text(path: Path) -> str:
-    raw = path.read_bytes()
+    raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
     if not raw.strip(b"\x1a\r\n\t "):
         raise ReaderError(path, "the file is empty")
     # UTF-16 and binary files decode "fine" as cp1252; their NUL bytes give them away.
     if b"\x00" in raw:
         raise ReaderError(path, "NUL bytes: binary or UTF-16 data, not OFAC's text archive")
+    # A whole archive ends with a line break (and OFAC's EOF byte): a cut-off copy does not.
+    if not raw.rstrip(b"\x1a \t").endswith(b"\n"):
+        raise ReaderError(path, "the file stops in the middle of a line: it is truncated")
     return decode(raw).replace("\x1a", "")
+
+
+def _check_year(path: Path, actions: list[DatedAction]) -> None:
+    """``sdnnew23.txt`` holds the actions of 2023 only."""
+    named = _YEAR_IN_NAME.search(path.name)
+    if not named:
+        return
+    year = 2000 + int(named[1])
+    for action in actions:
+        if action.action_date.year != year:
+            raise ReaderError(
+                path,
+                f"an action dated {action.action_date} in the archive of {year}: a garbled date",
+            )
 
 
 def read_with_problems(path: Path) -> tuple[list[DatedAction], list[str]]:
@@ -132,19 +150,33 @@ def read_with_problems(path: Path) -> tuple[list[DatedAction], list[str]]:
     could not be read as an entry (with the line of its paragraph)."""
     text = _text(path)
     state = _State(document=path.name)
+    last_ok = True
     for line, lines in _paragraphs(text):
         body = _consume_markers(state, line, join_wrapped(lines))
         # Everything before the first date is the preamble.
         if body and state.dated:
+            before = len(state.problems)
             _read_entries(state, line, body)
+            last_ok = not any("does not end an entry" in p for p in state.problems[before:])
     if not state.dated:
         raise ReaderError(path, "no date line such as '01/26/23:': not an SDN change archive")
+    if not last_ok:
+        raise ReaderError(
+            path,
+            f"the last paragraph is not a whole entry: the file is truncated"
+            f" ({state.problems[-1]})",
+        )
+    _check_year(path, state.actions)
     return state.actions, state.problems
 
 
 def read(path: Path) -> list[DatedAction]:
-    """Every action of a change archive; what could not be read is logged as a warning."""
+    """Every action of a change archive; what could not be read is logged as a warning,
+    and a date line that is not a date is an error."""
     actions, problems = read_with_problems(path)
     for problem in problems:
         _log.warning("%s: %s", path, problem)
+    # A date line that is no date leaves its actions undated: the archive is not read.
+    if bad := [p for p in problems if ": not a date: " in p]:
+        raise ReaderError(path, bad[0])
     return actions

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from magnitsky.listing import Listing, ReaderError, Schema
+from magnitsky.readers.files import check_no_nul, csv_problem
 from magnitsky.readers.ofac_remarks import parse_remarks
 
 SOURCE = "us-ofac-sdn"
@@ -25,6 +27,7 @@ COLUMNS = 12
 _ENTRY_CSV = re.compile(rb"[ \t]*\d+[ \t]*,")
 _ENTRY_PIP = re.compile(rb"[ \t]*\d+[ \t]*\|")
 _TYPES: dict[str, Schema] = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
+_BOM = b"\xef\xbb\xbf"
 
 
 def decode(raw: bytes) -> str:
@@ -110,8 +113,11 @@ def _skip_blank(data: bytes, start: int, end: int) -> int:
 def entry_body(data: bytes, origin: object) -> Body:
     """The checks of :func:`record_lines` without splitting the file into lines: the
     history importer splits only the part that differs from the version before."""
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]  # what Excel or Notepad put before the first entry
     if _junk(data):
         raise ReaderError(origin, "the file is empty")
+    check_no_nul(data, origin)
     # Lines keep a trailing CR (stripped when parsed), but for the last line's.
     end = len(data)
     while True:
@@ -144,14 +150,48 @@ def entry_body(data: bytes, origin: object) -> Body:
         raise ReaderError(
             origin, "the last entry ends inside a quoted field: the file is truncated"
         )
-    # The last line is where a cut-off download shows: it must have all its columns.
-    columns = next(csv.reader([decode(stripped)], delimiter=delimiter))
+    # The last line is where a cut-off download shows: it must have all its columns, a
+    # last column that is there (OFAC writes "-0-" or "" for nothing), and end where a
+    # whole file ends: a line break (and OFAC's EOF byte) after it, or the closing quote.
+    columns = _row(stripped, delimiter, origin)
     if len(columns) != COLUMNS:
         raise ReaderError(
             origin,
             f"the last entry has {len(columns)} of {COLUMNS} columns: the file is truncated",
         )
+    if stripped.rstrip(b"\t ").endswith(delimiter.encode()):
+        raise ReaderError(
+            origin, "the last entry's last column is empty (OFAC writes -0-): the file is truncated"
+        )
+    ended = data.rstrip(b" \t,\r\x1a").endswith(b"\n")
+    if not ended and not stripped.rstrip().endswith(b'"'):
+        raise ReaderError(
+            origin,
+            "the file stops inside its last entry (no line break after it, its last column"
+            " not closed): the file is truncated",
+        )
     return Body(data, start, end, delimiter)
+
+
+def check_unique(lines: list[bytes], delimiter: str, origin: object) -> None:
+    """Two entries with one ``ent_num``: a damaged or merged file, never OFAC's."""
+    sep = delimiter.encode()
+    ids = [line.split(sep, 1)[0].strip() for line in lines]
+    if len(set(ids)) == len(ids):
+        return
+    twice = [i.decode() for i, n in Counter(ids).items() if n > 1]
+    raise ReaderError(
+        origin,
+        f"{len(twice)} entry numbers (ent_num) are used by two entries or more"
+        f" (first: {twice[0]}): an entry number must be unique",
+    )
+
+
+def _row(line: bytes, delimiter: str, origin: object) -> list[str]:
+    try:
+        return next(csv.reader([decode(line)], delimiter=delimiter))
+    except csv.Error as exc:
+        raise csv_problem(exc, origin) from exc
 
 
 def check_line(line: bytes, delimiter: str, origin: object, number: int | None = None) -> None:
@@ -164,10 +204,17 @@ def check_line(line: bytes, delimiter: str, origin: object, number: int | None =
 def parse_line(line: bytes, delimiter: str = ",", origin: object = "sdn") -> Listing:
     line = line.rstrip(b"\r")
     check_line(line, delimiter, origin)
-    row = next(csv.reader([decode(line)], delimiter=delimiter))
+    row = _row(line, delimiter, origin)
     if len(row) != COLUMNS:
         raise ReaderError(origin, f"entry has {len(row)} of {COLUMNS} columns: {line[:80]!r}")
     ent_num, name, sdn_type, program, title, call_sign, vess_type, *_, remarks_text = row
+    kind = (_empty(sdn_type) or "").lower()
+    if kind and kind not in _TYPES:
+        raise ReaderError(
+            origin,
+            f"entry {ent_num.strip()}: SDN_Type {sdn_type.strip()[:60]!r} is none of"
+            " individual, vessel, aircraft or -0- (entity): columns swapped or garbled?",
+        )
     remarks = parse_remarks(_empty(remarks_text))
     tags = tuple(
         t.strip() for t in (program or "").strip().strip("[]").split("] [") if t.strip("- ")
@@ -181,7 +228,7 @@ def parse_line(line: bytes, delimiter: str = ",", origin: object = "sdn") -> Lis
         source=SOURCE,
         source_id=ent_num.strip(),
         name=name.strip(),
-        schema=_TYPES.get((_empty(sdn_type) or "").lower(), "Organization"),
+        schema=_TYPES.get(kind, "Organization"),
         programs=tags,
         aliases=tuple(remarks.aliases),
         title=_empty(title),
@@ -198,5 +245,6 @@ def parse_line(line: bytes, delimiter: str = ",", origin: object = "sdn") -> Lis
 def read(path: Path) -> Iterator[Listing]:
     """Every entry of an ``sdn.csv`` or ``sdn.pip`` file."""
     lines, delimiter = record_lines(path.read_bytes(), path)
+    check_unique(lines, delimiter, path)
     for line in lines:
         yield parse_line(line, delimiter, path)

@@ -18,10 +18,10 @@ from datetime import date
 from pathlib import Path
 
 import lxml.html
-from lxml import etree
 
 from magnitsky.actions import DatedAction
 from magnitsky.listing import ReaderError
+from magnitsky.readers import files
 from magnitsky.readers.ofac_csv import decode
 from magnitsky.readers.ofac_text import (
     EntryError,
@@ -66,10 +66,12 @@ def _root(path: Path) -> lxml.html.HtmlElement:
     raw = path.read_bytes()
     if not raw.strip():
         raise ReaderError(path, "the file is empty")
-    try:
-        return lxml.html.document_fromstring(decode(raw))
-    except (etree.ParserError, ValueError) as error:
-        raise ReaderError(path, f"not readable as HTML: {error}") from error
+    files.check_no_nul(raw, path)
+    # A saved page ends with its closing tag: a page cut inside its body does not.
+    if not raw.rstrip().lower().endswith(b"</html>"):
+        raise ReaderError(path, "the page does not end with </html>: it is truncated")
+    root: lxml.html.HtmlElement = files.html_root(decode(raw), path)
+    return root
 
 
 def _field(root: lxml.html.HtmlElement, name: str) -> lxml.html.HtmlElement | None:

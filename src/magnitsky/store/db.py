@@ -16,6 +16,11 @@ class StoreError(RuntimeError):
     """The store file cannot be used (locked, corrupt, newer than this program)."""
 
 
+COMMITS = [0]
+"""Write transactions committed by this process: what an interrupted command can truly
+say about the store (as it was, or this command's changes saved)."""
+
+
 class Store:
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None) -> None:
         self.con = con
@@ -41,6 +46,7 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
         self.con.execute("COMMIT")
+        COMMITS[0] += 1
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.con.execute(sql, list(params)).fetchall()

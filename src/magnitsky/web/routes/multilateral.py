@@ -296,6 +296,10 @@ def _key(text: str, sources: list[str]) -> tuple[str, str]:
 
 def _judge(cat: Catalogue, a: tuple[str, str], b: tuple[str, str], verdict: str) -> None:
     with _writing, cat.store() as store, store.transaction():
+        for source, source_id in (a, b):
+            sql = "SELECT count(*) FROM records WHERE source = ? AND source_id = ?"
+            if not store.scalar(sql, [source, source_id]):
+                raise LookupError(f"no listing {source}:{source_id} in the store")
         crosslist.judge(store, a, b, verdict)
     cat.forget("multilateral")
 
@@ -317,6 +321,8 @@ async def judge(request: Request) -> Response:
         await off_loop(True, _judge, cat, a, b, found["verdict"])
     except NotBuilt as why:
         raise params.BadRequest(str(why), 503) from None
+    except LookupError as why:
+        raise params.BadRequest(str(why), 404) from None
     return responses.json(
         {"a": ":".join(a), "b": ":".join(b), "verdict": found["verdict"], "recorded": True}
     )
