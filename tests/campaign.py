@@ -18,7 +18,6 @@ import random
 import re
 import resource
 import shutil
-import subprocess
 import sys
 import time
 import traceback
@@ -26,6 +25,8 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.official_sites import latest_sdn_csv
 
 MEMORY_LIMIT = 3 * 1024**3
 """Address space of the child: a bomb that is read would hit it (MemoryError)."""
@@ -63,29 +64,6 @@ class Builder:
 
     def add_file(self, klass: str, name: str, path: Path, expect: str, *args: str) -> None:
         self.cases.append(Case(name, klass, [str(path)], expect, tuple(args)))
-
-
-def latest_sdn(data: Path, work: Path) -> bytes:
-    """The last non-empty sdn.csv of the git history (the store's latest OFAC snapshot)."""
-    bundle = data / "us/ofac/sdn-csv-history.bundle"
-    repo = work / "bundle.git"
-    if not repo.exists():
-        subprocess.run(["git", "clone", "-q", "--bare", str(bundle), str(repo)], check=True)
-    log = subprocess.run(
-        ["git", "-C", str(repo), "log", "--all", "--format=%H", "--", "sdn.csv"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    for sha in log:
-        blob = subprocess.run(
-            ["git", "-C", str(repo), "cat-file", "blob", f"{sha}:sdn.csv"],
-            capture_output=True,
-            check=True,
-        ).stdout
-        if blob.strip():
-            return blob
-    raise RuntimeError("no sdn.csv in the bundle")
 
 
 def _cut_after(data: bytes, at: float, sep: bytes, count: int) -> bytes:
@@ -214,7 +192,7 @@ def _common(b: Builder, klass: str, stem: str, name: str, raw: bytes, text: bool
 
 def build_cases(data: Path, work: Path) -> list[Case]:
     b = Builder(data, work)
-    sdn = latest_sdn(data, work)
+    sdn = latest_sdn_csv(data, work)
     csv_name = "sdn_2024-05-06.csv"
     # --- OFAC sdn.csv ---------------------------------------------------------------
     _common(b, "truncated", "sdn.csv", csv_name, sdn, text=True)
