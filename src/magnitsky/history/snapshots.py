@@ -337,21 +337,28 @@ _RECORD_BATCH = 5000
 _SNAPSHOT_BATCH = 32
 """Snapshots held before they are written (a snapshot of sdn.csv: ~150 KB of members)."""
 _BLOCK = 1 << 16
+_LOCAL_BLOCK = 256
+"""The first block compared after two versions fell back in step: the next change is
+usually a few lines on."""
 
 
-def _common_prefix(a: bytes, b: bytes, a_from: int, b_from: int, limit: int) -> int:
+def _common_prefix(
+    a: bytes, b: bytes, a_from: int, b_from: int, limit: int, step: int = _BLOCK
+) -> int:
     """How many bytes ``a[a_from:]`` and ``b[b_from:]`` share at their start, up to
-    ``limit``: block by block, then halving the block that differs."""
-    n, step = 0, _BLOCK
+    ``limit``: block by block (doubling), then halving the block that differs. Blocks are
+    compared in place (``startswith`` of a memoryview: a memcmp, no copy)."""
+    view = memoryview(b)
+    n = 0
     while n < limit:
         m = min(step, limit - n)
-        if a[a_from + n : a_from + n + m] == b[b_from + n : b_from + n + m]:
+        if a.startswith(view[b_from + n : b_from + n + m], a_from + n):
             n += m
             step = min(step * 2, 1 << 22)
             continue
         while m > 64:
             half = m // 2
-            if a[a_from + n : a_from + n + half] == b[b_from + n : b_from + n + half]:
+            if a.startswith(view[b_from + n : b_from + n + half], a_from + n):
                 n += half
                 m -= half
             else:
@@ -365,16 +372,17 @@ def _common_prefix(a: bytes, b: bytes, a_from: int, b_from: int, limit: int) -> 
 
 def _common_suffix(a: bytes, b: bytes, a_to: int, b_to: int, limit: int) -> int:
     """How many bytes ``a[:a_to]`` and ``b[:b_to]`` share at their end, up to ``limit``."""
+    view = memoryview(b)
     n, step = 0, _BLOCK
     while n < limit:
         m = min(step, limit - n)
-        if a[a_to - n - m : a_to - n] == b[b_to - n - m : b_to - n]:
+        if a.endswith(view[b_to - n - m : b_to - n], 0, a_to - n):
             n += m
             step = min(step * 2, 1 << 22)
             continue
         while m > 64:
             half = m // 2
-            if a[a_to - n - half : a_to - n] == b[b_to - n - half : b_to - n]:
+            if a.endswith(view[b_to - n - half : b_to - n], 0, a_to - n):
                 n += half
                 m -= half
             else:
@@ -386,10 +394,44 @@ def _common_suffix(a: bytes, b: bytes, a_to: int, b_to: int, limit: int) -> int:
     return limit
 
 
+def _line_end(data: bytes, start: int, end: int) -> int:
+    cut = data.find(b"\n", start, end)
+    return end if cut < 0 else cut
+
+
+def _next_common_line(
+    a: bytes, i: int, a_end: int, b: bytes, j: int, b_end: int
+) -> tuple[int, int] | None:
+    """Where two runs of lines that differ at their first line fall in step again: the
+    starts of the first line both have, looking ahead in both at once (so a few changed
+    lines cost a few lines read, however long the files). None: no line in common."""
+    seen_a: dict[bytes, int] = {}
+    seen_b: dict[bytes, int] = {}
+    while i < a_end or j < b_end:
+        if i < a_end:
+            cut = _line_end(a, i, a_end)
+            line = a[i:cut]
+            other = seen_b.get(line)
+            if other is not None:
+                return i, other
+            seen_a.setdefault(line, i)
+            i = cut + 1
+        if j < b_end:
+            cut = _line_end(b, j, b_end)
+            line = b[j:cut]
+            other = seen_a.get(line)
+            if other is not None:
+                return other, j
+            seen_b.setdefault(line, j)
+            j = cut + 1
+    return None
+
+
 def _changed_lines(old: ofac_csv.Body, new: ofac_csv.Body) -> tuple[list[bytes], list[bytes]]:
     """The lines that went and came from ``old`` to ``new``, each as often as it went or
-    came: only the lines between those both share at their start and at their end are
-    split and compared."""
+    came. The versions are walked in step: runs of bytes both share are skipped at the
+    speed of memcmp, and where they differ, only the lines up to the next line both have
+    are split and compared (a line diff that never looks at the unchanged lines)."""
     a, b = old.data, new.data
     a_len, b_len = old.end - old.start, new.end - new.start
     shortest = min(a_len, b_len)
@@ -403,16 +445,47 @@ def _changed_lines(old: ofac_csv.Body, new: ofac_csv.Body) -> tuple[list[bytes],
     head = 0 if cut < 0 else cut - new.start + 1
     cut = b.find(b"\n", new.end - suffix, new.end)
     tail = 0 if cut < 0 else new.end - cut
-    before = old.raw_lines(old.start + head, old.end - tail)
-    after = new.raw_lines(new.start + head, new.end - tail)
-    before_set, after_set = set(before), set(after)
-    if len(before_set) == len(before) and len(after_set) == len(after):
-        return list(before_set - after_set), list(after_set - before_set)
+    i, a_end = old.start + head, old.end - tail
+    j, b_end = new.start + head, new.end - tail
+    went: list[bytes] = []
+    came: list[bytes] = []
+    while i < a_end and j < b_end:
+        # In step: skip the whole lines both share.
+        limit = min(a_end - i, b_end - j)
+        n = _common_prefix(a, b, i, j, limit, _LOCAL_BLOCK)
+        if n == limit and i + n == a_end and j + n == b_end:
+            i, j = a_end, b_end
+            break
+        if (i + n == a_end and b.startswith(b"\n", j + n)) or (
+            j + n == b_end and a.startswith(b"\n", i + n)
+        ):
+            cut = j + n  # the shorter run's last line, whole in the other
+        else:
+            cut = b.rfind(b"\n", j, j + n)
+        if cut >= j:
+            i, j = i + cut - j + 1, cut + 1
+            continue
+        # Out of step: the lines up to the next line both have went and came.
+        found = _next_common_line(a, i, a_end, b, j, b_end)
+        if found is None:
+            break
+        if found[0] > i:
+            went += old.raw_lines(i, found[0] - 1)
+        if found[1] > j:
+            came += new.raw_lines(j, found[1] - 1)
+        i, j = found
+    if i < a_end:
+        went += old.raw_lines(i, a_end)
+    if j < b_end:
+        came += new.raw_lines(j, b_end)
+    went_set, came_set = set(went), set(came)
+    if len(went_set) == len(went) and len(came_set) == len(came):
+        return list(went_set - came_set), list(came_set - went_set)
     # A line twice in one of them: count.
-    went, came = Counter(before), Counter(after)
-    went.subtract(Counter(after))
-    came.subtract(Counter(before))
-    return list(went.elements()), list(came.elements())
+    gone, added = Counter(went), Counter(came)
+    gone.subtract(Counter(came))
+    added.subtract(Counter(went))
+    return list(gone.elements()), list(added.elements())
 
 
 _LIST_COLUMNS = ("programs", "aliases", "birth_dates", "identifiers", "linked_to", "countries")
