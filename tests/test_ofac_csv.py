@@ -83,3 +83,17 @@ def test_bad_files_raise_a_clear_error_naming_the_file(
         list(ofac_csv.read(path))
     assert str(path) in str(error.value)
     assert problem in str(error.value)
+
+
+def test_remarks_split_on_semicolons_outside_parentheses_only() -> None:
+    from magnitsky.readers.ofac_remarks import split_clauses
+
+    assert split_clauses("DOB 1960; POB Asuncion, Paraguay;; nationality Paraguay") == [
+        "DOB 1960",
+        "POB Asuncion, Paraguay",
+        "nationality Paraguay",
+    ]
+    text = "Passport 123 (Iran; expires 2020); DOB 1960; a.k.a. 'X (Y)'"
+    assert split_clauses(text) == ["Passport 123 (Iran; expires 2020)", "DOB 1960", "a.k.a. 'X (Y)'"]
+    # A stray closing parenthesis opens nothing; an unclosed one holds the rest.
+    assert split_clauses("A); B (C; D") == ["A)", "B (C; D"]

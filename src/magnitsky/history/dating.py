@@ -11,6 +11,7 @@ snapshots' coverage add designations (or delistings) the snapshots cannot show.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -52,15 +53,34 @@ class Designations:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _periods(
-    store: Store, source: str, only: set[str] | None = None
-) -> dict[tuple[str, str], list[Period]]:
+_ENTRY_CHUNK = 2000
+"""Entries whose events are read, dated and written at a time: a history's events and
+designations are never all in memory at once."""
+_ROW_BATCH = 5000
+"""Designations held before they are written."""
+
+
+def _entry_chunks(store: Store, source: str, only: set[str] | None) -> Iterator[list[str]]:
+    """The entries with events, in order, a chunk at a time."""
     where = "" if only is None else " AND source_id IN (SELECT UNNEST(?))"
     params: list[Any] = [source] if only is None else [source, sorted(only)]
+    ids = [
+        r[0]
+        for r in store.rows(
+            f"SELECT DISTINCT source_id FROM events WHERE source = ?{where} ORDER BY source_id",
+            params,
+        )
+    ]
+    for start in range(0, len(ids), _ENTRY_CHUNK):
+        yield ids[start : start + _ENTRY_CHUNK]
+
+
+def _periods(store: Store, source: str, ids: list[str]) -> dict[tuple[str, str], list[Period]]:
+    """The listing periods of some entries, from their events."""
     events = store.dicts(
-        f"SELECT * FROM events WHERE source = ?{where}"
+        "SELECT * FROM events WHERE source = ? AND source_id IN (SELECT UNNEST(?))"
         " ORDER BY source_id, program, not_after, snapshot_after",
-        params,
+        [source, ids],
     )
     periods: dict[tuple[str, str], list[Period]] = {}
     for event in events:
@@ -384,12 +404,16 @@ def _orphan_rows(
             out.rows.append(open_row)
 
 
-def derive_designations(store: Store, source: str, only: set[str] | None = None) -> Designations:
-    """Recompute the designations, action links and date conflicts of a source.
+def derive_designations(store: Store, source: str, only: set[str] | None = None) -> int:
+    """Recompute the designations, action links and date conflicts of a source; returns
+    the number of designations written.
 
     ``only``: the entries whose events changed (the fast path of one newer snapshot);
     the entries whose action links changed are added to them, and anything that could
-    move the unlinked actions falls back to the whole source."""
+    move the unlinked actions falls back to the whole source.
+
+    The entries are dated a chunk at a time, in order (their events read, their actions
+    applied, their designations written), so memory does not grow with the history."""
     jurisdiction = get_source(source).jurisdiction
     links = store.rows("SELECT document_id, seq, source_id FROM action_links")
     old_links = {(d, q): sid for d, q, sid in links}
@@ -398,7 +422,6 @@ def derive_designations(store: Store, source: str, only: set[str] | None = None)
     if only is not None:
         only = _widen(store, source, only, actions, old_links, coverage)
     _clear(store, source, only)
-    periods = _periods(store, source, only)
     duplicates = {
         (sid, key)
         for sid, key in store.rows(
@@ -407,11 +430,39 @@ def derive_designations(store: Store, source: str, only: set[str] | None = None)
             [source],
         )
     }
-    out = Designations()
-    orphans: list[tuple[str, ActionRow]] = []
-    for action in actions:
+    # Each entry's actions, in the order of all actions (the order conflicts come in).
+    by_entry: dict[str, list[tuple[int, ActionRow]]] = {}
+    for n, action in enumerate(actions):
         if action.linked_id and (only is None or action.linked_id in only):
-            _apply_action(action, action.linked_id, periods, coverage, out, orphans, duplicates)
+            by_entry.setdefault(action.linked_id, []).append((n, action))
+    out = Designations()
+    action_conflicts: list[tuple[int, dict[str, Any]]] = []
+    orphans: list[tuple[str, ActionRow]] = []
+
+    def apply(sid: str, periods: dict[tuple[str, str], list[Period]]) -> None:
+        found = Designations()
+        for n, action in by_entry.pop(sid, ()):
+            _apply_action(action, sid, periods, coverage, found, orphans, duplicates)
+            action_conflicts.extend((n, c) for c in found.conflicts)
+            found.conflicts.clear()
+
+    stated = _load_stated(store, source)
+    written = 0
+    for ids in _entry_chunks(store, source, only):
+        periods = _periods(store, source, ids)
+        for sid in ids:
+            apply(sid, periods)
+        contents = _contents(store, source, periods)
+        for runs in periods.values():
+            for period in runs:
+                content = contents[period.opened["record_hash"]]
+                out.rows.append(
+                    _row_from_period(period, content, jurisdiction, source, out, stated)
+                )
+        if len(out.rows) >= _ROW_BATCH:
+            written += _write_rows(store, out)
+    for sid in list(by_entry):  # entries with actions but no events
+        apply(sid, {})
     inside: dict[str, list[ActionRow]] = {}
     if only is None:
         for sid, action in cluster_unlinked([a for a in actions if not a.linked_id]):
@@ -419,16 +470,12 @@ def derive_designations(store: Store, source: str, only: set[str] | None = None)
                 orphans.extend((sid, action.with_tags((t,))) for t in action.tags)
             else:
                 inside.setdefault(sid, []).append(action)
-    contents = _contents(store, source, periods)
-    stated = _load_stated(store, source)
-    for runs in periods.values():
-        for period in runs:
-            content = contents[period.opened["record_hash"]]
-            out.rows.append(_row_from_period(period, content, jurisdiction, source, out, stated))
     _orphan_rows(orphans, jurisdiction, source, out)
     _text_only_rows(store, source, jurisdiction, inside, out)
-    _write(store, out)
-    return out
+    out.conflicts[:0] = [c for _, c in sorted(action_conflicts, key=lambda x: x[0])]
+    written += _write_rows(store, out)
+    _write_conflicts(store, out)
+    return written
 
 
 def _text_only_rows(
@@ -565,7 +612,12 @@ _COLUMNS = (
 )
 
 
-def _write(store: Store, out: Designations) -> None:
-    store.bulk_insert("designations", {c: [r[c] for r in out.rows] for c in _COLUMNS})
+def _write_rows(store: Store, out: Designations) -> int:
+    written = store.bulk_insert("designations", {c: [r[c] for r in out.rows] for c in _COLUMNS})
+    out.rows.clear()
+    return written
+
+
+def _write_conflicts(store: Store, out: Designations) -> None:
     cols = ("source", "source_id", "program", "kind", "dates", "documents", "note")
     store.bulk_insert("date_conflicts", {c: [r[c] for r in out.conflicts] for c in cols})

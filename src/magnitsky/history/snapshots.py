@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import queue
 import re
 import shutil
 import subprocess
@@ -755,8 +756,10 @@ def git_snapshots(repo: Path, file_path: str) -> Iterator[SnapshotInput]:
 def _cat_files(
     git_dir: Path, repo: Path, file_path: str, commits: list[list[str]]
 ) -> Iterator[SnapshotInput]:
-    """The versions through one ``git cat-file --batch``, every request written at once
-    by a thread (no round trip per version)."""
+    """The versions through one ``git cat-file --batch``: every request written at once
+    by a thread (no round trip per version), and the next few versions read ahead by
+    another while this one is compared (git inflates them meanwhile, on the other core).
+    """
     batch = subprocess.Popen(
         ["git", "-C", str(git_dir), "cat-file", "--batch"],
         stdin=subprocess.PIPE,
@@ -766,14 +769,12 @@ def _cat_files(
     requests = b"".join(f"{sha}:{file_path}\n".encode() for sha, _ in commits)
     writer = threading.Thread(target=_feed, args=(batch.stdin, requests), daemon=True)
     writer.start()
+    ahead = _ReadAhead(batch.stdout, len(commits))
     try:
-        for sha, stamp in commits:
-            header = batch.stdout.readline().split()
-            if len(header) < 3 or header[1] != b"blob":
+        for (sha, stamp), found in zip(commits, ahead, strict=False):
+            if found is None:
                 continue  # the file was deleted in this commit
-            data = batch.stdout.read(int(header[2]))
-            blob = header[0].decode()
-            batch.stdout.read(1)
+            blob, data = found
             as_of = datetime.fromtimestamp(int(stamp), tz=UTC)
             yield SnapshotInput(
                 "us-ofac-sdn",
@@ -784,10 +785,60 @@ def _cat_files(
                 f"git-blob:{blob}",
             )
     finally:
+        ahead.stop.set()
         batch.stdout.close()
         batch.kill()
         batch.wait()
+        ahead.join()
         writer.join()
+
+
+_READ_AHEAD = 3
+"""Versions read out of git before they are compared (a version of sdn.csv: ~3 MB)."""
+
+
+class _ReadAhead(threading.Thread):
+    """Reads ``count`` answers of ``git cat-file --batch`` into a small queue: ``(blob id,
+    data)``, or None for a commit without the file. Iterating gives them in order."""
+
+    def __init__(self, pipe: IO[bytes], count: int) -> None:
+        super().__init__(daemon=True)
+        self.pipe = pipe
+        self.count = count
+        self.items: queue.Queue[tuple[str, bytes] | BaseException | None] = queue.Queue(_READ_AHEAD)
+        self.stop = threading.Event()
+        self.start()
+
+    def run(self) -> None:
+        try:
+            for _ in range(self.count):
+                header = self.pipe.readline().split()
+                if len(header) < 3 or header[1] != b"blob":
+                    self._put(None)
+                    continue
+                data = self.pipe.read(int(header[2]))
+                self.pipe.read(1)
+                if len(data) < int(header[2]):
+                    raise OSError("git cat-file stopped before the end of a version")
+                self._put((header[0].decode(), data))
+        except (OSError, ValueError) as error:
+            if not self.stop.is_set():
+                self._put(error)
+
+    def _put(self, item: tuple[str, bytes] | BaseException | None) -> None:
+        while not self.stop.is_set():
+            try:
+                self.items.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def __iter__(self) -> Iterator[tuple[str, bytes] | None]:
+        for _ in range(self.count):
+            item = self.items.get()
+            if isinstance(item, BaseException):
+                raise item
+            yield item
 
 
 def _feed(pipe: IO[bytes], data: bytes) -> None:

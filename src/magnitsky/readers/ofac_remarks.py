@@ -56,19 +56,25 @@ def iso_date(text: str) -> str:
     return text.strip()
 
 
+_CLAUSE_MARKS = re.compile(r"[();]")
+
+
 def split_clauses(text: str) -> list[str]:
     """Split on ``;`` outside quotes and parentheses."""
+    if "(" not in text:  # nothing opens a parenthesis: every ";" splits
+        return [c for c in (part.strip() for part in text.split(";")) if c]
     clauses: list[str] = []
     depth = 0
     start = 0
-    for i, char in enumerate(text):
+    for mark in _CLAUSE_MARKS.finditer(text):
+        char = mark.group()
         if char == "(":
             depth += 1
         elif char == ")":
             depth = max(0, depth - 1)
-        elif char == ";" and depth == 0:
-            clauses.append(text[start:i].strip())
-            start = i + 1
+        elif depth == 0:
+            clauses.append(text[start : mark.start()].strip())
+            start = mark.start() + 1
     clauses.append(text[start:].strip())
     return [c for c in clauses if c]
 
