@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -87,7 +88,9 @@ class Walk:
 
 class Records:
     """Record hash -> parsed entry. Ids are loaded for all records in one query; the
-    JSON content is parsed only for the entries an event touches."""
+    JSON content is parsed only for the entries an event touches, once per record (a
+    record's entry is kept: the walk meets it again as the state before the next step).
+    """
 
     def __init__(self, store: Store, source: str) -> None:
         self.store = store
@@ -99,7 +102,8 @@ class Records:
         ):
             self.ids[h] = sid
             self.raw[h] = content
-        self.parsed: dict[int, dict[str, Any]] = {}
+        self.entries: dict[int, Entry] = {}
+        """The entry of a single record, by its hash."""
         self._by_name: dict[str, set[str]] | None = None
 
     def same_name(self, name: str) -> set[str]:
@@ -117,15 +121,22 @@ class Records:
         return self.ids[record_hash]
 
     def content(self, record_hash: int) -> dict[str, Any]:
-        found = self.parsed.get(record_hash)
-        if found is None:
-            found = self.parsed[record_hash] = json.loads(self.raw[record_hash])
+        found: dict[str, Any] = json.loads(self.raw[record_hash])
         return found
 
     def entry(self, hashes: set[int]) -> Entry:
-        ordered = sorted(hashes)
-        first = self.content(ordered[0])
-        tags = frozenset(t for h in ordered for t in self.content(h)["programs"])
+        if len(hashes) == 1:
+            (only,) = hashes
+            found = self.entries.get(only)
+            if found is None:
+                found = self.entries[only] = self._entry([only])
+            return found
+        return self._entry(sorted(hashes))
+
+    def _entry(self, ordered: list[int]) -> Entry:
+        contents = [self.content(h) for h in ordered]
+        first = contents[0]
+        tags = frozenset(t for c in contents for t in c["programs"])
         core = tuple(_freeze(first.get(k)) for k in _AMEND_FIELDS)
         return Entry(first["source_id"], first["name"], first["schema"], tags, core, ordered[0])
 
@@ -193,6 +204,8 @@ def _step(
     changes: dict[str, tuple[Entry | None, Entry | None]] = {}
 
     def keys(tags: Iterable[str]) -> set[str]:
+        if isinstance(tags, frozenset):
+            return set(_tag_keys(tags, jurisdiction))
         return set(_by_key_tags(tags, jurisdiction))
 
     if reason is None:
@@ -319,7 +332,14 @@ def _diff(
 
 def _by_key(entry: Entry, jurisdiction: str) -> dict[str, str]:
     """Program key -> the entry's own tag for it (the first, if it spells it twice)."""
-    return _by_key_tags(entry.tags, jurisdiction)
+    return _tag_keys(entry.tags, jurisdiction)
+
+
+@cache
+def _tag_keys(tags: frozenset[str], jurisdiction: str) -> dict[str, str]:
+    """:func:`_by_key_tags` of a set of tags, once per set (a list has a few hundred
+    sets of programs; every step of the walk asks for them again). Read only."""
+    return _by_key_tags(tags, jurisdiction)
 
 
 def _by_key_tags(tags: Iterable[str], jurisdiction: str) -> dict[str, str]:
