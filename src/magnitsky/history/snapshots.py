@@ -69,6 +69,10 @@ class ImportResult:
     unreadable: list[str] = field(default_factory=list)
 
 
+Members = list[int] | np.ndarray
+"""A version's record hashes: a sorted array (sdn.csv), or a list (other readers)."""
+
+
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -172,12 +176,16 @@ _CHAIN = 32
 
 
 def _stored_form(
-    chains: dict[str, _Chain], source: str, snapshot_id: int, members: list[int], readable: bool
+    chains: dict[str, _Chain],
+    source: str,
+    snapshot_id: int,
+    members: Members,
+    readable: bool,
 ) -> tuple[int | None, bytes, bytes | None]:
     """``members_base, members, members_gone`` for a snapshot (see :class:`StoredMembers`)."""
     if not readable:
         return None, b"", None
-    current = sorted_hashes(members)
+    current = members if isinstance(members, np.ndarray) else sorted_hashes(members)
     chain = chains.get(source)
     if chain is None or chain.length >= _CHAIN:
         chains[source] = _Chain(snapshot_id, current, 0)
@@ -239,11 +247,15 @@ class SnapshotReader:
         self.previous: ofac_csv.Body | None = None
         """The last sdn.csv version read, with its lines (counted) and members."""
         self.lines: dict[bytes, int] = {}
-        self.member_set: set[int] = set()
+        self.member_array: np.ndarray = np.empty(0, dtype=np.int64)
+        """The record hashes of the last version read, sorted."""
         self.ids: Counter[bytes] = Counter()
         """Entry numbers of the last version read, counted (two entries, one number)."""
 
-    def members(self, snap: SnapshotInput) -> list[int]:
+    def members(self, snap: SnapshotInput) -> Members:
+        """The record hashes of a version: for sdn.csv a sorted array without repeats
+        (carried from the version before by the lines that went and came), for other
+        files one per listing."""
         from magnitsky.readers.expectations import check_date
 
         check_date(snap.as_of_date, snap.origin, "the snapshot's date (as-of)")
@@ -254,20 +266,24 @@ class SnapshotReader:
         body = ofac_csv.entry_body(snap.data, snap.origin)
         previous = self.previous
         self.previous = None  # until this version is read whole: a bad line starts anew
-        if previous is None or previous.delimiter != body.delimiter:
-            self.lines, self.member_set, self.ids = {}, set(), Counter()
+        whole = previous is None or previous.delimiter != body.delimiter
+        if whole:
+            self.lines, self.ids = {}, Counter()
             gone: Iterable[bytes] = ()
             came: Iterable[bytes] = body.lines()
         else:
+            assert previous is not None
             gone, came = _changed_lines(previous, body)
-        counts, members, ids = self.lines, self.member_set, self.ids
+        counts, ids = self.lines, self.ids
+        removed: list[int] = []
+        added: list[int] = []
         sep = body.delimiter.encode()
         for line in gone:
             left = counts.get(line, 0) - 1
             if left > 0:
                 counts[line] = left
             elif counts.pop(line, None) is not None:
-                members.discard(self.line_hashes[line])
+                removed.append(self.line_hashes[line])
             if not ofac_csv.is_blank(line):
                 ids[line.split(sep, 1)[0].strip()] -= 1
         twice = []
@@ -282,17 +298,22 @@ class SnapshotReader:
                 counts[line] += 1
             else:
                 counts[line] = 1
-                members.add(self._line_hash(line, body.delimiter, snap.origin))
+                added.append(self._line_hash(line, body.delimiter, snap.origin))
         if twice:  # self.previous stays None: the next version is read whole
             raise ReaderError(
                 snap.origin,
                 f"{len(twice)} entry numbers (ent_num) are used by two entries or more"
                 f" (first: {twice[0]}): an entry number must be unique",
             )
+        if whole:
+            self.member_array = sorted_hashes(added)
+        else:
+            kept = missing_from(self.member_array, sorted_hashes(removed))
+            self.member_array = merged(kept, sorted_hashes(added))
         self.previous = body
         if len(self.new_records) >= _RECORD_BATCH:
             self.flush()
-        return list(members)
+        return self.member_array
 
     def _line_hash(self, line: bytes, delimiter: str, origin: str) -> int:
         h = self.line_hashes.get(line)
