@@ -97,3 +97,15 @@ def test_remarks_split_on_semicolons_outside_parentheses_only() -> None:
     assert split_clauses(text) == ["Passport 123 (Iran; expires 2020)", "DOB 1960", "a.k.a. 'X (Y)'"]
     # A stray closing parenthesis opens nothing; an unclosed one holds the rest.
     assert split_clauses("A); B (C; D") == ["A)", "B (C; D"]
+
+
+def test_a_long_run_of_blanks_after_the_last_entry_is_looked_through() -> None:
+    """The last entry must end in a line break (or its closing quote); blanks, commas and
+    the EOF byte after it do not count, however many (the check reads the file's end
+    only, widening as it must)."""
+    from magnitsky.readers.ofac_csv import entry_body
+
+    entry = b'1,"NAME","individual","GLOMAG",-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-'
+    entry_body(entry + b"\n" + b" ,\t\r" * 5000 + b"\x1a", "ok.csv")
+    with pytest.raises(ReaderError, match="stops inside its last entry"):
+        entry_body(entry[:-1] + b" \t" * 5000 + b"\x1a", "cut.csv")

@@ -163,7 +163,7 @@ def entry_body(data: bytes, origin: object) -> Body:
         raise ReaderError(
             origin, "the last entry's last column is empty (OFAC writes -0-): the file is truncated"
         )
-    ended = data.rstrip(b" \t,\r\x1a").endswith(b"\n")
+    ended = _ends_in_newline(data)
     if not ended and not stripped.rstrip().endswith(b'"'):
         raise ReaderError(
             origin,
@@ -171,6 +171,17 @@ def entry_body(data: bytes, origin: object) -> Body:
             " not closed): the file is truncated",
         )
     return Body(data, start, end, delimiter)
+
+
+def _ends_in_newline(data: bytes) -> bool:
+    """Whether the file's last character but blanks, commas, CRs and the EOF byte is a
+    line break: ``data.rstrip(…).endswith(b"\n")`` without copying the whole file."""
+    size = 256
+    while True:
+        tail = data[-size:].rstrip(b" \t,\r\x1a")
+        if tail or size >= len(data):
+            return tail.endswith(b"\n")
+        size *= 16
 
 
 def check_unique(lines: list[bytes], delimiter: str, origin: object) -> None:
