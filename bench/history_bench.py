@@ -277,8 +277,9 @@ def main() -> None:
             " walk would measure little (the previous run of this bench dated it from"
             " 2017, before the plausibility checks existed).",
             "",
-            f"Target: peak under 600 MB at {args.times}x. Adding one new version to a store"
-            f" holding the {count - 1} before it (snapshot, events, designations, fast"
+            f"Target: peak under 600 MB at {args.times}x. Adding one new version (the last"
+            " real one with entries: the very last is an empty download) to a store"
+            " holding the versions before it (snapshot, events, designations, fast"
             f" path): **{added['result']:.2f} s**.",
             "",
             "What was wrong with the earlier baseline (9.4x in the previous version of this"
@@ -300,13 +301,16 @@ def _cores() -> int:
 
 
 def _write_section(path: Path, heading: str, text: str) -> None:
-    """Replace this benchmark's section of RESULTS.md, keeping the others."""
+    """Replace this benchmark's section of RESULTS.md where it stands, keeping the others."""
     old = path.read_text() if path.exists() else "# Benchmark results\n\n"
     parts = old.split("\n## ")
-    kept = [p for p in parts[1:] if not ("## " + p).startswith(heading)]
-    path.write_text(
-        "\n## ".join([parts[0].rstrip("\n") + "\n", *kept]).rstrip("\n") + "\n\n" + text
-    )
+    body = text.rstrip("\n").removeprefix("## ") + "\n"
+    at = next((n for n, p in enumerate(parts) if n and ("## " + p).startswith(heading)), None)
+    if at is None:
+        parts.append(body)
+    else:
+        parts[at] = body + ("\n" if at < len(parts) - 1 else "")
+    path.write_text("\n## ".join(parts).rstrip("\n") + "\n")
 
 
 if __name__ == "__main__":
