@@ -18,6 +18,7 @@ from typing import Any
 
 from magnitsky.history import unlisted
 from magnitsky.history.linking import ActionRow, Linker, cluster_unlinked
+from magnitsky.history.snapshots import without_gc_pauses
 from magnitsky.programs import first_listing, program_key
 from magnitsky.sources import source as get_source
 from magnitsky.store import Store
@@ -404,6 +405,7 @@ def _orphan_rows(
             out.rows.append(open_row)
 
 
+@without_gc_pauses
 def derive_designations(store: Store, source: str, only: set[str] | None = None) -> int:
     """Recompute the designations, action links and date conflicts of a source; returns
     the number of designations written.

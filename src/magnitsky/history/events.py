@@ -23,7 +23,7 @@ import numpy as np
 
 from magnitsky.history import plausibility
 from magnitsky.history.linking import name_key
-from magnitsky.history.snapshots import StoredMembers, missing_from
+from magnitsky.history.snapshots import StoredMembers, missing_from, without_gc_pauses
 from magnitsky.matching import dates
 from magnitsky.programs import program_key
 from magnitsky.sources import source as get_source
@@ -389,6 +389,7 @@ def _write(store: Store, walk: Walk) -> None:
         )
 
 
+@without_gc_pauses
 def derive_events(store: Store, source: str, max_loss: float) -> int:
     """Recompute statuses and events of a source from all its snapshots."""
     store.con.execute("DELETE FROM events WHERE source = ?", [source])
