@@ -441,9 +441,18 @@ def _common_suffix(a: bytes, b: bytes, a_to: int, b_to: int, limit: int) -> int:
     return limit
 
 
-def _line_end(data: bytes, start: int, end: int) -> int:
+def _take_line(
+    data: bytes, start: int, end: int, seen: dict[bytes, int], others: dict[bytes, int]
+) -> tuple[int | None, int]:
+    """The line at ``start``: where the other side has it (None: not yet; it is noted
+    in ``seen``), and where the next line starts."""
     cut = data.find(b"\n", start, end)
-    return end if cut < 0 else cut
+    cut = end if cut < 0 else cut
+    line = data[start:cut]
+    other = others.get(line)
+    if other is None:
+        seen.setdefault(line, start)
+    return other, cut + 1
 
 
 def _next_common_line(
@@ -456,21 +465,15 @@ def _next_common_line(
     seen_b: dict[bytes, int] = {}
     while i < a_end or j < b_end:
         if i < a_end:
-            cut = _line_end(a, i, a_end)
-            line = a[i:cut]
-            other = seen_b.get(line)
+            other, after = _take_line(a, i, a_end, seen_a, seen_b)
             if other is not None:
                 return i, other
-            seen_a.setdefault(line, i)
-            i = cut + 1
+            i = after
         if j < b_end:
-            cut = _line_end(b, j, b_end)
-            line = b[j:cut]
-            other = seen_a.get(line)
+            other, after = _take_line(b, j, b_end, seen_b, seen_a)
             if other is not None:
                 return other, j
-            seen_b.setdefault(line, j)
-            j = cut + 1
+            j = after
     return None
 
 
