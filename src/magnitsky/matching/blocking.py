@@ -42,9 +42,14 @@ def token_keys(p: Profile) -> set[str]:
 
 
 def candidate_pairs(
-    profiles: Sequence[Profile], max_postings: int = MAX_POSTINGS, rare: int = RARE
+    profiles: Sequence[Profile],
+    max_postings: int = MAX_POSTINGS,
+    rare: int = RARE,
+    chosen: Sequence[bool] | None = None,
 ) -> list[tuple[int, int]]:
-    """Index pairs (i < j) of listings of different sources that share a key."""
+    """Index pairs (i < j) of listings of different sources that share a key; with
+    ``chosen``, only the pairs with a chosen listing in them (the others' pairs are
+    known from an earlier matching)."""
     postings: dict[str, list[int]] = {}
     for i, p in enumerate(profiles):
         for key in keys(p):
@@ -56,6 +61,7 @@ def candidate_pairs(
     postings.update({f"rare:{k}": v for k, v in tokens.items() if len(v) <= rare})
     n = len(profiles)
     sources = np.array([_source_number(p.entry.source) for p in profiles], dtype=np.int64)
+    wanted = None if chosen is None else np.array(chosen, dtype=bool)
     found: list[np.ndarray] = []
     for members in postings.values():
         if len(members) < 2 or len(members) > max_postings:
@@ -64,6 +70,8 @@ def candidate_pairs(
         first, second = _triangle(len(ids))
         a, b = ids[first], ids[second]
         keep = sources[a] != sources[b]
+        if wanted is not None:
+            keep &= wanted[a] | wanted[b]
         found.append(np.minimum(a, b)[keep] * n + np.maximum(a, b)[keep])
     if not found:
         return []

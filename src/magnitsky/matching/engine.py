@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from magnitsky.matching import blocking
 from magnitsky.matching.listings import Entry, Key
-from magnitsky.matching.matcher import NO_MATCH, Decision, compare
+from magnitsky.matching.matcher import NO_MATCH, Decision, compare, compare_bounded
 from magnitsky.matching.profile import Profile, TokenFrequencies, prepare
 
 
@@ -24,12 +24,17 @@ class Matching:
         pairs_scored: int,
         seconds: float,
         prepared: tuple[list[Profile], TokenFrequencies] | None = None,
+        pairs_aligned: int | None = None,
     ) -> None:
         self.entries = entries
         self._given = given
         self.decisions = decisions
         """Every pair decided automatic or possible (no_match pairs are not kept)."""
         self.pairs_scored = pairs_scored
+        """Candidate pairs (blocking's) whose score was bounded or computed."""
+        self.pairs_aligned = pairs_scored if pairs_aligned is None else pairs_aligned
+        """Of these, the pairs whose names were aligned: the others' upper bound
+        (matching/bound.py) was below the possible threshold."""
         self.seconds = seconds
         self._prepared = prepared
         self._by_key: dict[Key, Profile] | None = None
@@ -62,22 +67,26 @@ def match(
     entries: Sequence[Entry],
     use_blocking: bool = True,
     frequencies: TokenFrequencies | None = None,
+    use_bound: bool = True,
+    only: set[Key] | None = None,
 ) -> Matching:
     """Score the pairs of listings of different lists: the candidate pairs blocking
     finds, or (``use_blocking`` False) every pair of the same schema. ``frequencies``:
-    the name-token frequencies to weigh names by (default: of these listings)."""
+    the name-token frequencies to weigh names by (default: of these listings). A pair
+    whose score's upper bound is below the possible threshold is not aligned
+    (``use_bound`` False: every pair is, for the benchmark). ``only``: score only the
+    pairs with at least one of these listings (the new or changed ones) in them."""
     started = time.perf_counter()
-    if len({e.source for e in entries}) < 2:
+    if len({e.source for e in entries}) < 2 or (only is not None and not only):
         return Matching(entries, frequencies, [], 0, time.perf_counter() - started)
     profiles, counted = prepare(entries, frequencies)
+    chosen = None if only is None else [e.key in only for e in entries]
     pairs = (
-        blocking.candidate_pairs(profiles) if use_blocking else list(blocking.all_pairs(profiles))
+        blocking.candidate_pairs(profiles, chosen=chosen)
+        if use_blocking
+        else list(blocking.all_pairs(profiles))
     )
-    decisions = []
-    for i, j in pairs:
-        decision = compare(profiles[i], profiles[j], counted)
-        if decision is not None and decision.status != NO_MATCH:
-            decisions.append(decision)
+    decisions, aligned = score_pairs(profiles, pairs, counted, use_bound)
     return Matching(
         entries,
         frequencies,
@@ -85,4 +94,26 @@ def match(
         len(pairs),
         time.perf_counter() - started,
         (profiles, counted),
+        aligned,
     )
+
+
+def score_pairs(
+    profiles: Sequence[Profile],
+    pairs: Sequence[tuple[int, int]],
+    frequencies: TokenFrequencies,
+    use_bound: bool = True,
+) -> tuple[list[Decision], int]:
+    """The decisions (automatic or possible) on these index pairs, and how many pairs
+    were aligned (not ruled out by the bound)."""
+    decide = compare_bounded if use_bound else compare
+    decisions = []
+    aligned = 0
+    for i, j in pairs:
+        decision = decide(profiles[i], profiles[j], frequencies)
+        if decision is None:
+            continue
+        aligned += 1
+        if decision.status != NO_MATCH:
+            decisions.append(decision)
+    return decisions, aligned

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar
 
-from magnitsky.matching import dates, names
+from magnitsky.matching import bound, dates, names
 from magnitsky.matching.listings import Key
 from magnitsky.matching.profile import Profile, TokenFrequencies
 
@@ -49,6 +49,12 @@ class Comparison:
         """The listings' own names aligned, without their aliases."""
         single = self.left.schema != "Person"
         return names.best_alignment(self.left.primary, self.right.primary, single)
+
+    @cached_property
+    def name_bound(self) -> float:
+        """At least :attr:`alignment`'s score, without aligning (matching/bound.py)."""
+        single = self.left.schema != "Person"
+        return bound.name_bound(self.left.names, self.right.names, single)
 
     @cached_property
     def births(self) -> dates.DateAgreement:
@@ -212,6 +218,20 @@ def legal_form_conflict(c: Comparison) -> tuple[float, str]:
     return 0.0, ""
 
 
+WITHOUT_ALIGNMENT = frozenset(
+    {
+        birth_date_same,
+        birth_year_same,
+        birth_date_conflict,
+        identifier_shared,
+        imo_conflict,
+        country_shared,
+        country_conflict,
+    }
+)
+"""Features measured without the name alignment: cheap, so the bound takes them exactly."""
+
+
 # --- matchers -------------------------------------------------------------------------
 
 
@@ -220,6 +240,20 @@ class Matcher:
     features: ClassVar[tuple[Feature, ...]]
     automatic: ClassVar[float] = 0.9
     possible: ClassVar[float] = 0.7
+
+    def upper_bound(self, comparison: Comparison) -> float:
+        """At least the score :meth:`compare` gives, without aligning the names: the
+        name similarity's bound, the features that need no alignment exactly, and every
+        other feature at its most (1 if it adds, 0 if it takes away)."""
+        total = 0.0
+        for feature in self.features:
+            if feature.measure is name_similarity:
+                total += feature.weight * comparison.name_bound
+            elif feature.measure in WITHOUT_ALIGNMENT:
+                total += feature.weight * feature.measure(comparison)[0]
+            else:
+                total += max(feature.weight, 0.0)
+        return round(min(max(total, 0.0), 1.0) + bound.MARGIN, 4) + bound.MARGIN
 
     def compare(self, comparison: Comparison) -> Decision:
         scored = []
@@ -311,3 +345,18 @@ def compare(left: Profile, right: Profile, frequencies: TokenFrequencies) -> Dec
     if left.schema != right.schema:
         return None
     return MATCHERS[left.schema].compare(Comparison(left, right, frequencies))
+
+
+def compare_bounded(
+    left: Profile, right: Profile, frequencies: TokenFrequencies
+) -> Decision | None:
+    """The decision on a pair that may be a match; None when its schemas differ or when
+    its score's upper bound is below the ``possible`` threshold (not a match: the names
+    are not aligned at all)."""
+    if left.schema != right.schema:
+        return None
+    matcher = MATCHERS[left.schema]
+    comparison = Comparison(left, right, frequencies)
+    if matcher.upper_bound(comparison) < matcher.possible:
+        return None
+    return matcher.compare(comparison)

@@ -13,12 +13,12 @@ Neither opens a transaction: the caller's (a build, a review command) holds.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
 
 from magnitsky.matching.clustering import (
     AUTOMATIC,
@@ -32,8 +32,8 @@ from magnitsky.matching.clustering import (
     person_id,
 )
 from magnitsky.matching.engine import Matching, match
-from magnitsky.matching.listings import Key, load_entries
-from magnitsky.matching.matcher import Decision
+from magnitsky.matching.listings import Entry, Key, load_entries
+from magnitsky.matching.matcher import MATCHERS, Decision
 from magnitsky.store import Store
 
 JUDGEMENTS = ("confirmed", "rejected")
@@ -51,33 +51,75 @@ class PersonsSummary:
     automatic: int
     possible: int
     seconds: float
+    pairs_aligned: int = 0
+    """Of the pairs scored, those whose names were aligned (the rest ruled out by the
+    score's upper bound)."""
+    rematched: int | None = None
+    """Listings matched again (new or changed since the last matching); None: all."""
 
     def describe(self) -> str:
+        which = (
+            ""
+            if self.rematched is None
+            else f"; {self.rematched} new or changed listings matched against the rest"
+        )
         return (
             f"persons: {self.persons} from {self.listings} listings"
-            f" ({self.pairs_scored} pairs scored, {self.automatic} automatic,"
-            f" {self.possible} possible matches, {self.seconds:.1f} s)"
+            f" ({self.pairs_scored} pairs scored, {self.pairs_aligned} aligned,"
+            f" {self.automatic} automatic, {self.possible} possible matches,"
+            f" {self.seconds:.1f} s{which})"
         )
 
 
-def derive_persons(store: Store, progress: Callable[[str], None] = _noop) -> PersonsSummary:
-    """Match every listing (latest version of each entry, every list and program) and
-    store the pairs and the persons. Call it after the designations are derived."""
+REMATCH_ALL = 0.25
+"""When more than this share of the listings is new, changed or gone, every listing is
+matched again (as the first time) rather than only those."""
+
+
+def derive_persons(
+    store: Store, progress: Callable[[str], None] = _noop, *, full: bool = False
+) -> PersonsSummary:
+    """Match the listings (latest version of each entry, every list and program) and
+    store the pairs and the persons. Call it after the designations are derived.
+
+    Incremental: only the listings that are new or whose record changed since the last
+    matching (``match_listings`` keeps each listing's fingerprint) are blocked and scored
+    against all the others; the stored pairs between unchanged listings are kept as
+    they are (their scores weigh names by the token frequencies of the matching that
+    scored them). ``full``, a first matching, or more than :data:`REMATCH_ALL` of the
+    listings changed: every listing is matched again."""
     progress("persons: reading the listings …")
     entries = load_entries(store)
-    progress(f"persons: matching {len(entries)} listings …")
-    matching = match(entries)
+    prints = {e.key: fingerprint(e) for e in entries}
+    before = _fingerprints(store)
+    changed = {k for k, f in prints.items() if before.get(k) != f}
+    dropped = changed | (set(before) - set(prints))
+    incremental = bool(before) and not full and len(dropped) <= REMATCH_ALL * len(entries)
+    if incremental:
+        progress(f"persons: matching {len(changed)} new or changed of {len(entries)} listings …")
+        matching = match(entries, only=changed)
+        kept = {
+            pair: row
+            for pair, row in _stored_pairs(store).items()
+            if pair[0] not in dropped and pair[1] not in dropped
+        }
+    else:
+        progress(f"persons: matching {len(entries)} listings …")
+        matching = match(entries)
+        kept = {}
     judgements = load_judgements(store)
     decisions = {ordered(d.left, d.right): d for d in matching.decisions}
-    present = {e.key for e in entries}
+    present = set(prints)
     for pair in judgements:
-        if pair not in decisions and pair[0] in present and pair[1] in present:
+        if pair not in decisions and pair not in kept and pair[0] in present and pair[1] in present:
             found = matching.decide(*pair)
             if found is not None:
                 decisions[pair] = found
 
     def same_list_match(a: Key, b: Key) -> bool:
         pair = ordered(a, b)
+        if pair in kept:
+            return kept[pair].scored.status == AUTOMATIC and kept[pair].scored.names_agree
         if pair not in decisions:
             found = matching.decide(a, b)
             if found is None:
@@ -86,12 +128,85 @@ def derive_persons(store: Store, progress: Callable[[str], None] = _noop) -> Per
         found = decisions[pair]
         return found.status == AUTOMATIC and (found.primary_score or 0.0) >= NAMES_AGREE
 
-    memberships = cluster(
-        [e.key for e in entries], _scored(decisions.values()), judgements, same_list_match
-    )
-    _write_pairs(store, decisions)
+    # As a full matching: the pairs of two lists, and judged pairs (pairs of one list
+    # scored for the clustering's own question are kept, not joined on).
+    known = [_row(d) for d in decisions.values()] + [
+        r for pair, r in kept.items() if pair[0][0] != pair[1][0] or pair in judgements
+    ]
+    scored = [r.scored for r in known if r.scored.status in (AUTOMATIC, POSSIBLE)]
+    memberships = cluster([e.key for e in entries], scored, judgements, same_list_match)
+    rows = {pair: _row(d) for pair, d in decisions.items()}
+    rows.update(kept)
+    _write_pairs(store, rows)
+    _write_fingerprints(store, prints)
     _write_persons(store, memberships)
-    return _summary(memberships, matching, decisions)
+    return _summary(memberships, matching, rows, None if not incremental else len(changed))
+
+
+def fingerprint(entry: Entry) -> str:
+    """What the matcher reads of a listing, and the matchers' versions: a listing whose
+    fingerprint is unchanged needs no new matching."""
+    versions = ",".join(sorted({m.name for m in MATCHERS.values()}))
+    text = repr((versions, entry))
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _fingerprints(store: Store) -> dict[Key, str]:
+    return {
+        (source, source_id): str(found)
+        for source, source_id, found in store.rows(
+            "SELECT source, source_id, fingerprint FROM match_listings"
+        )
+    }
+
+
+def _write_fingerprints(store: Store, prints: dict[Key, str]) -> None:
+    store.con.execute("DELETE FROM match_listings")
+    store.bulk_insert(
+        "match_listings",
+        {
+            "source": [k[0] for k in prints],
+            "source_id": [k[1] for k in prints],
+            "fingerprint": list(prints.values()),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class _PairRow:
+    """A pair as stored in ``match_pairs``."""
+
+    scored: ScoredPair
+    matcher: str
+    evidence: str
+    """JSON."""
+    primary: float | None
+
+
+def _row(d: Decision) -> _PairRow:
+    left, right = ordered(d.left, d.right)
+    return _PairRow(
+        ScoredPair(left, right, d.score, d.status, d.primary_score or 0.0),
+        d.matcher,
+        json.dumps(d.evidence(), ensure_ascii=False),
+        d.primary_score,
+    )
+
+
+def _stored_pairs(store: Store) -> dict[Pair, _PairRow]:
+    out = {}
+    for ls, li, rs, ri, matcher, score, status, primary, evidence in store.rows(
+        "SELECT left_source, left_id, right_source, right_id, matcher, score, status,"
+        " primary_score, evidence FROM match_pairs"
+    ):
+        pair = ordered((ls, li), (rs, ri))
+        out[pair] = _PairRow(
+            ScoredPair(pair[0], pair[1], score, status, primary or 0.0),
+            matcher,
+            str(evidence),
+            primary,
+        )
+    return out
 
 
 def recluster(store: Store) -> list[Membership]:
@@ -119,29 +234,22 @@ def recluster(store: Store) -> list[Membership]:
     return memberships
 
 
-def _scored(decisions: Any) -> list[ScoredPair]:
-    return [
-        ScoredPair(d.left, d.right, d.score, d.status, d.primary_score or 0.0)
-        for d in decisions
-        if d.status in (AUTOMATIC, POSSIBLE)
-    ]
-
-
-def _write_pairs(store: Store, decisions: dict[Pair, Decision]) -> None:
+def _write_pairs(store: Store, rows: dict[Pair, _PairRow]) -> None:
     store.con.execute("DELETE FROM match_pairs")
-    rows = sorted(decisions.items())
+    pairs = sorted(rows)
+    found = [rows[pair] for pair in pairs]
     store.bulk_insert(
         "match_pairs",
         {
-            "left_source": [a[0] for (a, _), _ in rows],
-            "left_id": [a[1] for (a, _), _ in rows],
-            "right_source": [b[0] for (_, b), _ in rows],
-            "right_id": [b[1] for (_, b), _ in rows],
-            "matcher": [d.matcher for _, d in rows],
-            "score": [d.score for _, d in rows],
-            "status": [d.status for _, d in rows],
-            "primary_score": [d.primary_score for _, d in rows],
-            "evidence": [json.dumps(d.evidence(), ensure_ascii=False) for _, d in rows],
+            "left_source": [a[0] for a, _ in pairs],
+            "left_id": [a[1] for a, _ in pairs],
+            "right_source": [b[0] for _, b in pairs],
+            "right_id": [b[1] for _, b in pairs],
+            "matcher": [r.matcher for r in found],
+            "score": [r.scored.score for r in found],
+            "status": [r.scored.status for r in found],
+            "primary_score": [r.primary for r in found],
+            "evidence": [r.evidence for r in found],
         },
     )
 
@@ -260,9 +368,12 @@ def durable(
 
 
 def _summary(
-    memberships: list[Membership], matching: Matching, decisions: dict[Pair, Decision]
+    memberships: list[Membership],
+    matching: Matching,
+    rows: dict[Pair, _PairRow],
+    rematched: int | None,
 ) -> PersonsSummary:
-    statuses = [d.status for d in decisions.values()]
+    statuses = [r.scored.status for r in rows.values()]
     return PersonsSummary(
         listings=len(memberships),
         persons=len({m.person_id for m in memberships}),
@@ -270,6 +381,8 @@ def _summary(
         automatic=statuses.count(AUTOMATIC),
         possible=statuses.count(POSSIBLE),
         seconds=matching.seconds,
+        pairs_aligned=matching.pairs_aligned,
+        rematched=rematched,
     )
 
 

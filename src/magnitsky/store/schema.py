@@ -224,4 +224,14 @@ MIGRATIONS: list[str] = [
         read_at TIMESTAMP NOT NULL         -- UTC
     );
     """,
+    # 9: what the matcher read of each listing when it last matched it (a hash): the
+    # next matching scores only the listings that are new or changed (matching/persons.py).
+    """
+    CREATE TABLE match_listings (
+        source VARCHAR NOT NULL,
+        source_id VARCHAR NOT NULL,
+        fingerprint VARCHAR NOT NULL,
+        PRIMARY KEY (source, source_id)
+    );
+    """,
 ]
