@@ -92,7 +92,8 @@ def rebuilt(
             before.setdefault(str(pid), set()).add((source, source_id))
     shutil.copy(db, folder / "before.duckdb")
     with open_store(db) as store:
-        build.build(store, settings.load(), shared_data)
+        report = build.build(store, settings.load(), shared_data)
+    (folder / "matching.txt").write_text(report.matching)
     return db, before
 
 
@@ -138,3 +139,40 @@ def test_every_old_person_address_answers_or_redirects(
         missing = fetch(f"{url}/persons/Pnever000000")
         assert missing.status == 404
         assert 'role="search"' in missing.text and 'action="/search"' in missing.text
+
+
+def _partition(store) -> set[frozenset[tuple[str, str]]]:  # type: ignore[no-untyped-def]
+    groups: dict[str, set[tuple[str, str]]] = {}
+    for pid, source, source_id in store.rows("SELECT person_id, source, source_id FROM persons"):
+        groups.setdefault(str(pid), set()).add((source, source_id))
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_adding_a_list_matches_only_its_listings_and_finds_the_persons_a_full_matching_does(
+    rebuilt: tuple[Path, dict[str, set[tuple[str, str]]]], tmp_path: Path
+) -> None:
+    from magnitsky.matching.evaluate import evaluate, load_labels
+    from magnitsky.matching.persons import derive_persons
+    from tests.test_matching_labels import LABELS, MIN_PRECISION, MIN_RECALL
+
+    db, _ = rebuilt
+    full = tmp_path / "full.duckdb"
+    shutil.copy(db, full)
+    with open_store(db, read_only=True) as store:
+        canadian = store.scalar("SELECT count(*) FROM persons WHERE source = 'ca-sema'")
+        incremental = _partition(store)
+        result = evaluate(store, load_labels(LABELS))
+    assert result.precision >= MIN_PRECISION and result.recall >= MIN_RECALL, result.errors
+    said = (db.parent / "matching.txt").read_text()
+    assert f"; {canadian} new or changed listings matched against the rest" in said, said
+    with open_store(full) as store, store.transaction():
+        again = derive_persons(store)  # nothing changed since: nothing to match
+        assert again.rematched == 0 and again.pairs_scored == 0
+        assert _partition(store) == incremental
+        everything = derive_persons(store, full=True)
+        assert everything.rematched is None and everything.pairs_scored > 10 * canadian
+        whole = _partition(store)
+    # The pairs kept from before Canada's list weigh names by the frequencies of then:
+    # the persons may differ in a handful of listings, no more.
+    moved = {k for g in incremental ^ whole for k in g}
+    assert len(moved) <= 0.002 * sum(len(g) for g in whole), sorted(moved)[:20]
