@@ -1,9 +1,9 @@
 """Synthetic listings at a multiple of today's: the real listings, and for each further
 copy every listing again with its names, birth dates and identifier numbers perturbed.
 
-Copy k maps every name word of the real lists to another real word of the same schema,
-chosen by a hash of (k, word): the same word becomes the same other word in every
-listing of the copy, so the copy keeps the lists' structure (one person on four lists,
+Copy k maps every name word of the real lists to another distinct real word of the same
+schema, chosen by a hash of (k, word): the same word becomes the same other word in
+every listing of the copy, so the copy keeps the lists' structure (one person on four lists,
 common and rare names, families sharing a surname) under names no real listing has;
 one word in five also gets a letter changed. Birth dates move by a number of days and
 identifier numbers get other digits, again the same for the same text within a copy.
@@ -91,12 +91,14 @@ class Perturbation:
 
 
 def pools(entries: Sequence[Entry]) -> dict[str, list[str]]:
-    """The words of every name of each schema, each as often as it occurs (a common
-    word is as often chosen as it is common), in a fixed order."""
-    out: dict[str, list[str]] = {}
+    """The distinct words of the names of each schema, in a fixed order. A word is
+    mapped to any of them alike: within a copy a word keeps its frequency (a common
+    given name stays as common, under another spelling), and most words, being rare,
+    map to rare words."""
+    out: dict[str, set[str]] = {}
     for e in entries:
-        out.setdefault(e.schema, []).extend(w.lower() for n in e.names for w in _WORD.findall(n))
-    return out
+        out.setdefault(e.schema, set()).update(w.lower() for n in e.names for w in _WORD.findall(n))
+    return {schema: sorted(words) for schema, words in out.items()}
 
 
 def synthetic(entries: Sequence[Entry], factor: int) -> list[Entry]:

@@ -20,6 +20,10 @@ import numpy as np
 from magnitsky.matching.profile import Profile
 
 MAX_POSTINGS = 30
+PER_LISTING = 40
+"""Each listing keeps at most this many candidates, those sharing the most and rarest
+keys with it (a pair is kept when either listing keeps it): the pairs grow linearly
+with the listings, however many share a common name."""
 RARE = 8
 """A name token held by at most this many listings is a key on its own."""
 
@@ -46,10 +50,12 @@ def candidate_pairs(
     max_postings: int = MAX_POSTINGS,
     rare: int = RARE,
     chosen: Sequence[bool] | None = None,
+    per_listing: int | None = PER_LISTING,
 ) -> list[tuple[int, int]]:
     """Index pairs (i < j) of listings of different sources that share a key; with
     ``chosen``, only the pairs with a chosen listing in them (the others' pairs are
-    known from an earlier matching)."""
+    known from an earlier matching). A pair's keys weigh by how few listings hold each;
+    each listing keeps its ``per_listing`` heaviest pairs (None: all)."""
     postings: dict[str, list[int]] = {}
     for i, p in enumerate(profiles):
         for key in keys(p):
@@ -61,22 +67,42 @@ def candidate_pairs(
     postings.update({f"rare:{k}": v for k, v in tokens.items() if len(v) <= rare})
     n = len(profiles)
     sources = np.array([_source_number(p.entry.source) for p in profiles], dtype=np.int64)
-    wanted = None if chosen is None else np.array(chosen, dtype=bool)
-    found: list[np.ndarray] = []
+    by_size: dict[int, list[list[int]]] = {}
     for members in postings.values():
-        if len(members) < 2 or len(members) > max_postings:
-            continue
-        ids = np.array(members, dtype=np.int64)
-        first, second = _triangle(len(ids))
-        a, b = ids[first], ids[second]
+        if 2 <= len(members) <= max_postings:
+            by_size.setdefault(len(members), []).append(members)
+    found: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    for size, groups in by_size.items():  # every key of one size at once
+        ids = np.array(groups, dtype=np.int64)
+        first, second = _triangle(size)
+        a, b = ids[:, first].ravel(), ids[:, second].ravel()
         keep = sources[a] != sources[b]
-        if wanted is not None:
-            keep &= wanted[a] | wanted[b]
         found.append(np.minimum(a, b)[keep] * n + np.maximum(a, b)[keep])
+        weights.append(np.full(len(found[-1]), 1.0 / size))
     if not found:
         return []
-    codes = np.unique(np.concatenate(found))
-    return [(int(c // n), int(c % n)) for c in codes]
+    codes, inverse = np.unique(np.concatenate(found), return_inverse=True)
+    left, right = codes // n, codes % n
+    keep = np.ones(len(codes), dtype=bool)
+    if per_listing is not None:
+        weight = np.bincount(inverse, weights=np.concatenate(weights))
+        keep = _heaviest(left, weight, per_listing) | _heaviest(right, weight, per_listing)
+    if chosen is not None:
+        wanted = np.array(chosen, dtype=bool)
+        keep &= wanted[left] | wanted[right]
+    return list(zip(left[keep].tolist(), right[keep].tolist(), strict=True))
+
+
+def _heaviest(side: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
+    """Which pairs are among the ``k`` heaviest of their listing on this side (ties:
+    the lower pair first)."""
+    order = np.lexsort((-weight, side))
+    ordered_side = side[order]
+    rank = np.arange(len(side)) - np.searchsorted(ordered_side, ordered_side, side="left")
+    out = np.zeros(len(side), dtype=bool)
+    out[order[rank < k]] = True
+    return out
 
 
 def all_pairs(profiles: Sequence[Profile]) -> Iterable[tuple[int, int]]:
