@@ -74,7 +74,7 @@ def match_derive(obj: HasStore, quiet: bool) -> None:
             click.echo(message, err=True)
 
     with obj.store() as store, store.transaction():
-        summary = matching.derive_persons(store, say)
+        summary = matching.derive_persons(store, say, full=True)
     click.echo(summary.describe())
 
 
