@@ -93,3 +93,17 @@ def test_ingest_gives_new_listings_their_persons(tmp_path: Path) -> None:
         persons = store.scalar("SELECT count(*) FROM persons")
     assert listed == 6  # the five entries of BASE and 105
     assert persons == listed
+
+
+def test_ingesting_a_dated_document_gives_the_entry_it_lists_its_person(tmp_path: Path) -> None:
+    versions = history(tmp_path / "versions")
+    settings = settings_module.load()
+    with open_store(tmp_path / "store.duckdb") as store:
+        ingest(store, settings, [versions["2023-01-10"]])
+        report = ingest(store, settings, [write_changes(tmp_path / "sdnnew23.txt")])
+        # JUDGE, New is listed by the changes document alone (no snapshot holds him yet)
+        listed = {k for k in store.rows("SELECT DISTINCT source, source_id FROM designations")}
+        persons = {k for k in store.rows("SELECT source, source_id FROM persons")}
+    assert ("us-ofac-sdn", "name:JUDGE NEW") in listed
+    assert persons == listed
+    assert "1 new or changed listings matched against the rest" in report.matching

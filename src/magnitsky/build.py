@@ -187,15 +187,13 @@ def _finish(
     added: list[int],
     report: BuildReport,
     progress: Progress,
-    *,
-    persons: bool = False,
 ) -> None:
     """Events and designations of what an import changed; the persons too where it
-    added snapshots (or ``persons``: a build whose documents changed the dates)."""
+    added snapshots or dated documents (a document can list an entry no snapshot holds
+    yet). Matching is incremental: only new or changed listings."""
     if added or report.documents_added:
         refresh(store, settings, added, progress, documents=bool(report.documents_added))
-        if added or persons:
-            _persons(store, report, progress)
+        _persons(store, report, progress)
     report.rejected = [
         (origin, reason.removeprefix(f"{origin}: "))
         for origin, reason in store.rows(
@@ -306,7 +304,7 @@ def build(
         _documents(store, documents, report, progress)
         _texts(store, _text_files(data_dir), report, progress)
         added += _snapshots(store, _declared_inputs(data_dir), report, progress)
-        _finish(store, settings, added, report, progress, persons=True)
+        _finish(store, settings, added, report, progress)
         from magnitsky.recommendations.outcomes import reevaluate
 
         reevaluate(store, settings.recommendations_db, progress)  # civil-society recommendations
