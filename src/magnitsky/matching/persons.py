@@ -95,6 +95,9 @@ def derive_persons(
     changed = {k for k, f in prints.items() if before.get(k) != f}
     dropped = changed | (set(before) - set(prints))
     incremental = bool(before) and not full and len(dropped) <= REMATCH_ALL * len(entries)
+    if incremental and not dropped:
+        # Nothing the matcher reads changed; a judgement reclusters when it is made.
+        return _stored_summary(store, len(entries))
     if incremental:
         progress(f"persons: matching {len(changed)} new or changed of {len(entries)} listings …")
         matching = match(entries, only=changed)
@@ -141,6 +144,19 @@ def derive_persons(
     _write_fingerprints(store, prints)
     _write_persons(store, memberships)
     return _summary(memberships, matching, rows, None if not incremental else len(changed))
+
+
+def _stored_summary(store: Store, listings: int) -> PersonsSummary:
+    statuses = dict(store.rows("SELECT status, count(*) FROM match_pairs GROUP BY ALL"))
+    return PersonsSummary(
+        listings=listings,
+        persons=int(store.scalar("SELECT count(DISTINCT person_id) FROM persons")),
+        pairs_scored=0,
+        automatic=int(statuses.get(AUTOMATIC, 0)),
+        possible=int(statuses.get(POSSIBLE, 0)),
+        seconds=0.0,
+        rematched=0,
+    )
 
 
 def fingerprint(entry: Entry) -> str:
