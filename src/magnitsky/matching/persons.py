@@ -133,12 +133,14 @@ def derive_persons(
 
     # As a full matching: the pairs of two lists, and judged pairs (pairs of one list
     # scored for the clustering's own question are kept, not joined on).
-    known = [_row(d) for d in decisions.values()] + [
-        r for pair, r in kept.items() if pair[0][0] != pair[1][0] or pair in judgements
-    ]
-    scored = [r.scored for r in known if r.scored.status in (AUTOMATIC, POSSIBLE)]
-    memberships = cluster([e.key for e in entries], scored, judgements, same_list_match)
     rows = {pair: _row(d) for pair, d in decisions.items()}
+    joinable = [r for p, r in kept.items() if p[0][0] != p[1][0] or p in judgements]
+    scored = [
+        r.scored for r in [*rows.values(), *joinable] if r.scored.status in (AUTOMATIC, POSSIBLE)
+    ]
+    memberships = cluster([e.key for e in entries], scored, judgements, same_list_match)
+    # pairs of one list the clustering scored on its way
+    rows.update({pair: _row(d) for pair, d in decisions.items() if pair not in rows})
     rows.update(kept)
     _write_pairs(store, rows)
     _write_fingerprints(store, prints)
