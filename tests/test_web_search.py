@@ -202,3 +202,20 @@ def test_json_and_html_are_compressed(server: str) -> None:
         answer = raw(server + path, {"Accept-Encoding": "gzip"})
         assert answer.getheader("content-encoding") == "gzip", path
         assert gzip.decompress(answer.read())
+
+
+def test_the_person_page_shows_no_role_without_evidence(server: str, store: Path) -> None:
+    """Bastrykin chairs the Investigative Committee, a state body: no business person; and
+    every role a listing of his carries has its evidence beside it."""
+    person = person_of(store, BASTRYKIN)
+    api = fetch(f"{server}/api/persons/{person}").json()
+    roles = {label for kind, label, _ in api["evidence"] if kind == "role"}
+    assert "business person" not in roles
+    for listing in api["listings"]:
+        shown = listing.get("roles") or []
+        evidence = listing.get("role_evidence") or []
+        assert len(evidence) == len(shown), listing["source"]
+        for role, said in zip(shown, evidence, strict=True):
+            assert said.strip() and ": " in said, (role, said)
+    page = fetch(f"{server}/persons/{person}").text
+    assert "business person" not in page.lower() and "business_person" not in page.lower()

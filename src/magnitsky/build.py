@@ -194,6 +194,11 @@ def _finish(
     if added or report.documents_added:
         refresh(store, settings, added, progress, documents=bool(report.documents_added))
         _persons(store, report, progress)
+        from magnitsky.analysis import stored  # what the web needs at start, read once
+        from magnitsky.search import remember_names
+
+        remember_names(store)
+        stored.remember(store)
     report.rejected = [
         (origin, reason.removeprefix(f"{origin}: "))
         for origin, reason in store.rows(

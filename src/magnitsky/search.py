@@ -14,6 +14,12 @@ Results are persons (the clusters of :mod:`magnitsky.matching`; a listing on its
 where the matching has not been run), ranked by how well their best name agrees, then
 by how many lists name them. A query that finds nothing gets the nearest names instead.
 
+Reading every name takes seconds (rigour's analysis of names, its table of country
+names); ``build`` keeps what it read in the store (:func:`remember_names`: tables
+``search_forms`` and ``search_countries``, keyed by the names and the country texts
+themselves), so a server builds its index from them in a fraction of a second. Names the
+tables lack (an older store) are read then.
+
     index = SearchIndex.of(store)
     found = index.search("salameh riad")
 """
@@ -34,8 +40,9 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from rigour.names import pick_name
 
+from magnitsky.analysis import countries
 from magnitsky.analysis.countries import resolve
-from magnitsky.matching.names import TOKEN_MATCH, Token, forms, token_similarity
+from magnitsky.matching.names import TOKEN_MATCH, Token, forms, token, token_similarity
 from magnitsky.programs import is_magnitsky
 from magnitsky.store import Store
 
@@ -51,6 +58,12 @@ FLOOR = 0.5
 SUGGESTIONS = 5
 ALIKE_KEPT = 50_000
 """Query words whose spelt-alike tokens are kept (a word typed again costs nothing)."""
+ROWS = (
+    "SELECT source, source_id, jurisdiction, program, name, aliases, schema, countries,"
+    " listed_not_before, listed_not_after, date_quality FROM designations"
+)
+Forms = dict[str, list[tuple[str, tuple[Token, ...]]]]
+"""Name forms by key (:func:`_names_key`): (original, tokens) of each."""
 
 
 @dataclass
@@ -142,13 +155,36 @@ def _persons_of(store: Store) -> dict[tuple[str, str], str]:
     }
 
 
+def _names_key(names: tuple[str, ...], schema: str) -> str:
+    return "\x1f".join((schema, *names))
+
+
+def _order(r: dict[str, Any]) -> tuple[Any, ...]:
+    """The index's order of designations: by listing date (the earliest listing's names
+    first), then source and id."""
+    listed = r.get("listed_not_after")
+    return (listed is None, listed or date.min, r["source"], r["source_id"])
+
+
 class SearchIndex:
     """Every name of every listing, tokenised, with the persons they belong to."""
 
-    def __init__(self, rows: Iterable[dict[str, Any]], person_of: dict[tuple[str, str], str]):
+    def __init__(
+        self,
+        rows: Iterable[dict[str, Any]],
+        person_of: dict[tuple[str, str], str],
+        known: Forms | None = None,
+        places: dict[str, str | None] | None = None,
+    ):
+        """``rows``: designations in :func:`_order`; ``known`` and ``places``: name
+        forms and country codes already read (what the store keeps), else read now."""
         self.persons: list[Person] = []
         self.names: list[_Name] = []
         self._tokens: dict[str, Token] = {}
+        self.read_forms: Forms = {}
+        """Forms read here (not ``known``): what :func:`remember_names` adds."""
+        self.places = dict(places or {})
+        known = known or {}
         by_id: dict[str, int] = {}
         seen_names: dict[tuple[str, str], tuple[str, ...]] = {}
         for r in rows:
@@ -159,13 +195,19 @@ class SearchIndex:
                 at = by_id[pid] = len(self.persons)
                 self.persons.append(Person(pid, _person_url(pid), schema=r["schema"]))
             p = self.persons[at]
-            _add_listing(p, r)
+            _add_listing(p, r, self.places)
             if key not in seen_names:
                 seen_names[key] = (r["name"], *(a for a in r.get("aliases") or () if a))
                 p.names.append(r["name"])
-                for form in forms(seen_names[key], r["schema"]):
-                    self.names.append(_Name(at, form.original, form.texts))
-                    for tok in form.tokens:
+                names_key = _names_key(seen_names[key], r["schema"])
+                read = known.get(names_key) or self.read_forms.get(names_key)
+                if read is None:
+                    read = self.read_forms[names_key] = [
+                        (f.original, f.tokens) for f in forms(seen_names[key], r["schema"])
+                    ]
+                for original, tokens in read:
+                    self.names.append(_Name(at, original, tuple(t.text for t in tokens)))
+                    for tok in tokens:
                         self._tokens.setdefault(tok.text, tok)
         postings: dict[str, list[int]] = defaultdict(list)
         for n, name in enumerate(self.names):
@@ -193,13 +235,13 @@ class SearchIndex:
         self._alike: dict[str, list[str]] = {}
 
     @classmethod
-    def of(cls, store: Store) -> SearchIndex:
-        rows = store.dicts(
-            "SELECT source, source_id, jurisdiction, program, name, aliases, schema, countries,"
-            " listed_not_before, listed_not_after, date_quality FROM designations"
-            " ORDER BY listed_not_after NULLS LAST, source, source_id"
-        )
-        return cls(rows, _persons_of(store))
+    def of(cls, store: Store, rows: Iterable[dict[str, Any]] | None = None) -> SearchIndex:
+        """The index of the store's designations (``rows``: those already read, in any
+        order), from the name forms and country codes the store keeps where it has them."""
+        found = store.dicts(ROWS) if rows is None else list(rows)
+        found.sort(key=_order)
+        known, places = _kept(store)
+        return cls(found, _persons_of(store), known, places)
 
     # --- the query --------------------------------------------------------------------
 
@@ -327,18 +369,107 @@ class SearchIndex:
         return sorted(out.values(), key=lambda h: -h.score)[:limit]
 
 
-def _add_listing(p: Person, r: dict[str, Any]) -> None:
+def _add_listing(p: Person, r: dict[str, Any], places: dict[str, str | None]) -> None:
     p.listings.add((r["source"], r["source_id"]))
     p.jurisdictions.add(r["jurisdiction"])
     p.programs.add(r["program"])
     for text in r.get("countries") or ():
-        code = resolve(text)
+        if text not in places:
+            places[text] = resolve(text)
+        code = places[text]
         if code:
             p.countries.add(code)
     listed = r.get("listed_not_after")
     if listed is not None and (p.first_listed is None or listed < p.first_listed):
         p.first_listed = listed
         p.first_quality = r.get("date_quality")
+
+
+TABLES = ("search_forms", "search_tokens", "search_countries")
+SEP = "\x1f"
+
+
+def _has_tables(store: Store) -> bool:
+    found = store.scalar(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name IN (SELECT UNNEST(?))",
+        [list(TABLES)],
+    )
+    return bool(found == len(TABLES))
+
+
+def _kept(store: Store) -> tuple[Forms, dict[str, str | None]]:
+    """The name forms and country codes the store keeps (none in an older store)."""
+    if not _has_tables(store):
+        return {}, {}
+    tokens = {t: token(t, p) for t, p in store.rows("SELECT text, phonetic FROM search_tokens")}
+    known: Forms = defaultdict(list)
+    for key, original, texts in store.rows(
+        "SELECT key, original, texts FROM search_forms ORDER BY key, seq"
+    ):
+        known[key].append((original, tuple(tokens[t] for t in texts.split(SEP))))
+    places = dict(store.rows("SELECT text, code FROM search_countries"))
+    return dict(known), places
+
+
+def _insert(store: Store, table: str, rows: list[tuple[Any, ...]]) -> None:
+    if rows:
+        columns = [list(c) for c in zip(*rows, strict=True)]
+        unnested = ", ".join("UNNEST(?)" for _ in columns)
+        store.con.execute(f"INSERT INTO {table} SELECT {unnested}", columns)
+
+
+def remember_names(store: Store) -> int:
+    """Keep in the store the name forms and country codes of every designation the store
+    does not keep yet (``build`` calls this): the search index is then built without
+    reading a name. Returns the number of name forms added."""
+    if not _has_tables(store):
+        return 0
+    load_countries(store)
+    index = SearchIndex.of(store)
+    kept = {key for (key,) in store.rows("SELECT DISTINCT key FROM search_forms")}
+    forms_rows = [
+        (key, seq, original, SEP.join(t.text for t in tokens))
+        for key, read in index.read_forms.items()
+        if key not in kept
+        for seq, (original, tokens) in enumerate(read)
+    ]
+    _insert(store, "search_forms", forms_rows)
+    known = {t for (t,) in store.rows("SELECT text FROM search_tokens")}
+    new = {
+        t.text: t.phonetic
+        for read in index.read_forms.values()
+        for _, tokens in read
+        for t in tokens
+        if t.text not in known
+    }
+    _insert(store, "search_tokens", list(new.items()))
+    known = {t for (t,) in store.rows("SELECT text FROM search_countries")}
+    places = {**index.places, **_country_texts(store, known)}
+    _insert(store, "search_countries", [(t, c) for t, c in places.items() if t not in known])
+    return len(forms_rows)
+
+
+def _country_texts(store: Store, known: set[str]) -> dict[str, str | None]:
+    """Every country text the analysis of the designations looks up (nationalities,
+    birth places, addresses, identifiers, the lists' countries), with its code: what
+    :func:`magnitsky.analysis.countries.resolve` would answer, kept so that a server
+    answers without loading rigour's table of names."""
+    from magnitsky import queries
+    from magnitsky.analysis.designations import with_records
+
+    for row in with_records(store, queries.designations(store)):
+        countries.places(row)
+    return {t: c for t, c in countries.RESOLVED.items() if t not in known}
+
+
+def load_countries(store: Store) -> int:
+    """Let :func:`magnitsky.analysis.countries.resolve` answer the texts the store keeps
+    (see :func:`remember_names`) without rigour; the number of texts."""
+    if not _has_tables(store):
+        return 0
+    found = dict(store.rows("SELECT text, code FROM search_countries"))
+    countries.KNOWN.update(found)
+    return len(found)
 
 
 def search(store: Store, query: str, limit: int = 10) -> Found:

@@ -63,11 +63,26 @@ def _variants(text: str) -> list[str]:
     return [t for t in out if t]
 
 
-@cache
+KNOWN: dict[str, str | None] = {}
+"""Texts resolved before, with their codes (the store keeps those its build met:
+``search.remember_names``; the web loads them): rigour's table of names takes seconds to
+load, and a text found here needs none of it."""
+RESOLVED: dict[str, str | None] = {}
+"""Every text :func:`resolve` has looked up in rigour in this process, with its code."""
+
+
 def resolve(text: str) -> str | None:
     """The country code of a name or place: the whole text, else its last comma-separated
     parts (shortest first: "Pyongyang, Korea, North" -> "Korea, North" -> KP), else the
     text in parentheses ("Tunisi (Tunisia)")."""
+    if text in KNOWN:
+        return KNOWN[text]
+    if text not in RESOLVED:
+        RESOLVED[text] = _resolve(text)
+    return RESOLVED[text]
+
+
+def _resolve(text: str) -> str | None:
     parts = [p.strip() for p in text.split(",")]
     candidates = [text] + [", ".join(parts[i:]) for i in range(len(parts) - 1, 0, -1)]
     candidates += _PARENS.findall(text)

@@ -89,14 +89,22 @@ def enrich(
     """Copies of ``rows`` (from the ``designations`` table) with their record's remarks,
     nationalities, addresses and identifiers, then basis, roles and countries. Without
     ``extra``, the official texts in the store are read (:func:`list_only`: the list only)."""
+    out = with_records(store, rows)
+    extra = texts.OfficialTexts.of(store) if extra is None else extra
+    for row in out:
+        annotate(row, extra)
+    return out
+
+
+def with_records(store: Store, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Copies of ``rows`` with their record's remarks, nationalities, addresses,
+    identifiers and birth dates."""
     out = [dict(r) for r in rows]
     records = _records(store, out)
-    extra = texts.OfficialTexts.of(store) if extra is None else extra
     for row in out:
         content = records.get((row["source"], row.get("record_hash") or 0), {})
         for key in _RECORD_FIELDS:
             row[key] = content.get(key)
-        annotate(row, extra)
     return out
 
 

@@ -234,4 +234,31 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (source, source_id)
     );
     """,
+    # 10: what the search box reads, kept at build time (search.py, remember_names): each
+    # listing's names read into tokens, keyed by the names themselves (schema, then the
+    # name and aliases joined by U+001F), the tokens' Metaphone keys, and each country
+    # text of the lists with its code. A cache: a key missing here is read when the
+    # index is built.
+    """
+    CREATE TABLE search_forms (
+        key VARCHAR NOT NULL,
+        seq INTEGER NOT NULL,
+        original VARCHAR NOT NULL,
+        texts VARCHAR NOT NULL,            -- the tokens, joined by U+001F
+        PRIMARY KEY (key, seq)
+    );
+    CREATE TABLE search_tokens (text VARCHAR PRIMARY KEY, phonetic VARCHAR);
+    CREATE TABLE search_countries (text VARCHAR PRIMARY KEY, code VARCHAR);
+    -- the analysis of the Magnitsky-style designations (analysis/stored.py): what it adds
+    -- to each row, for the code and rules of one fingerprint; the web reads it at start
+    CREATE TABLE analysed_designations (
+        source VARCHAR NOT NULL,
+        source_id VARCHAR NOT NULL,
+        program VARCHAR NOT NULL,
+        listed_not_before DATE,
+        listed_not_after DATE,
+        fingerprint VARCHAR NOT NULL,
+        fields JSON NOT NULL
+    );
+    """,
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,9 +22,12 @@ from typing import Any
 import duckdb
 
 from magnitsky import queries
-from magnitsky.analysis.designations import enrich
+from magnitsky.analysis import stored
+from magnitsky.analysis.basis import classify
+from magnitsky.analysis.designations import enrich, with_records
 from magnitsky.analysis.texts import OfficialTexts
 from magnitsky.programs import is_magnitsky, programs
+from magnitsky.search import load_countries
 from magnitsky.store import Store, open_store
 
 log = logging.getLogger("magnitsky.web")
@@ -35,6 +39,9 @@ MAGNITSKY = "magnitsky"
 """The program filter's value for every Magnitsky-style program at once."""
 CHUNK = 500
 """Designations analysed in one go (under the lock: about a third of a second)."""
+QUIET = 1.0
+"""Seconds without a request before the start-up warming does its next step: the first
+answers do not wait for it."""
 
 
 class Kept:
@@ -72,6 +79,7 @@ class Catalogue:
         self._analysis = threading.Lock()
         with self.store() as store:
             self.designations: list[Row] = queries.designations(store)
+            load_countries(store)  # country names resolved at build: no rigour table
         # The official texts read more of the store later (a list's statements of
         # reasons, when one of its designations is first analysed): a cursor of their own,
         # used under the analysis lock only.
@@ -87,6 +95,16 @@ class Catalogue:
         self.jurisdictions = sorted(self.by_jurisdiction)
         self._programs = tuple(sorted(self.by_program, key=lambda p: (not is_magnitsky(p), p)))
         self._enriched: dict[int, Row] = {}
+        with self.store() as store:
+            done = stored.kept(store)  # the analysis kept at build: Magnitsky programs
+        for i, row in enumerate(self.designations):
+            added = done.get(stored.key(row))
+            if added is not None:
+                self._enriched[i] = {**row, **added}
+        self._based: dict[int, Row] = {}
+        """Designations whose basis alone has been read (a basis filter needs no more)."""
+        self.touched = 0.0
+        """When a request last asked for the catalogue (time.monotonic)."""
         self._memo: dict[tuple[Any, ...], Any] = {}
         self.selections = Kept(SELECTIONS)
         """Filtered, sorted designations (their indices) by filters and order."""
@@ -162,26 +180,61 @@ class Catalogue:
                     self._enriched.update(zip(chunk, done, strict=True))
         return [self._enriched[i] for i in indices]
 
+    def based(self, indices: Sequence[int]) -> list[Row]:
+        """The designations with their basis (and its evidence and source), analysed
+        for that alone where not analysed yet: a fraction of the whole analysis (no roles,
+        no countries), all a basis filter or the yearly counts need."""
+        missing = [i for i in indices if i not in self._enriched and i not in self._based]
+        for start in range(0, len(missing), CHUNK * 4):
+            with self._analysis:
+                chunk = [i for i in missing[start : start + CHUNK * 4] if i not in self._based]
+                if chunk and self.closed:
+                    raise RuntimeError("the server is shutting down")
+                if chunk:
+                    with self.store() as store:
+                        rows = with_records(store, [self.designations[i] for i in chunk])
+                    for i, row in zip(chunk, rows, strict=True):
+                        judged = classify(row, self.texts(row))
+                        row.update(
+                            basis=judged.basis,
+                            basis_evidence=judged.evidence,
+                            basis_source=judged.source,
+                        )
+                        self._based[i] = row
+        return [self._enriched.get(i) or self._based[i] for i in indices]
+
     def program_rows(self, program: str) -> list[Row]:
         return self.enriched(self.indices(program))
 
     def warm(self, which: str) -> None:
-        """Analyse at start-up the programs the settings name (``magnitsky``, ``all``)."""
-        chosen = self.magnitsky_programs() if which == "magnitsky" else self.programs()
-        chosen = [] if which == "none" else chosen
-        for program in chosen:
-            if self.closed:
-                return
-            self.program_rows(program)
-        log.info("analysed the designations of %d programs", len(chosen))
-        if which != "none" and not self.closed:
-            from magnitsky.web.routes.search import index
+        """At start-up, whenever no request has come for :data:`QUIET` seconds: the search
+        box's index (from the names ``build`` kept: a second), then the analysis of the
+        programs the settings name (``magnitsky``, ``all``), a chunk at a time."""
+        if which == "none":
+            return
+        from magnitsky.web.routes.search import index
 
-            try:
-                index(self)
-            except duckdb.Error:
-                if not self.closed:  # the server stopping while it is built: no matter
-                    raise
+        self._quiet()
+        try:
+            index(self)
+        except duckdb.Error:
+            if self.closed:  # the server stopping while it is built: no matter
+                return
+            raise
+        chosen = self.magnitsky_programs() if which == "magnitsky" else self.programs()
+        for program in chosen:
+            every = self.indices(program)
+            for start in range(0, len(every), CHUNK):
+                if not self._quiet():
+                    return
+                self.enriched(every[start : start + CHUNK])
+        log.info("analysed the designations of %d programs", len(chosen))
+
+    def _quiet(self) -> bool:
+        """Wait until no request has come for :data:`QUIET` seconds; False: closed."""
+        while not self.closed and time.monotonic() - self.touched < QUIET:
+            time.sleep(0.1)
+        return not self.closed
 
     def forget(self, kind: str) -> None:
         """Drop the results of one kind (what a write changed)."""

@@ -160,6 +160,10 @@ class Selection:
             self.filters.get(k) for k in ANALYSED_FILTERS
         )
 
+    def basis_only(self) -> bool:
+        """Whether the basis is all the analysis the selection needs (not the page)."""
+        return not any(self.filters.get(k) for k in ANALYSED_FILTERS if k != "basis")
+
     def link(self, **changes: Any) -> str:
         """The query string of this selection with some parameters changed (None: drop)."""
         query = dict(self.query)
@@ -257,10 +261,9 @@ def _select(selection: Selection, catalogue: Catalogue) -> list[int]:
     pairs: list[tuple[int, Row]]
     if selection.analysed():
         tests = _analysed_tests(f)
+        read = catalogue.based if selection.basis_only() else catalogue.enriched
         pairs = [
-            (i, r)
-            for i, r in zip(chosen, catalogue.enriched(chosen), strict=True)
-            if all(t(r) for t in tests)
+            (i, r) for i, r in zip(chosen, read(chosen), strict=True) if all(t(r) for t in tests)
         ]
     else:
         pairs = [(i, rows[i]) for i in chosen]

@@ -7,6 +7,7 @@ runs in the thread pool, so one slow request never holds up the others."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -25,6 +26,7 @@ DRAWING = threading.Lock()
 
 def catalogue(request: Request) -> Catalogue:
     found: Catalogue = request.app.state.catalogue
+    found.touched = time.monotonic()  # the start-up warming waits for a quiet moment
     return found
 
 

@@ -241,7 +241,7 @@ def yearly_stats(
     """``magnitsky stats yearly --format json``."""
 
     def make() -> list[dict[str, Any]]:
-        rows = cat.program_rows(program)
+        rows = cat.based(cat.indices(program))  # the counts by basis need no more
         with cat.store() as store:
             lists = coverage.of_program(store, program)
         return with_coverage(

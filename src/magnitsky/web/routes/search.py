@@ -64,12 +64,13 @@ word order, script or spelling (Бастрыкин, bastrikin, BASTRYKIN Alexand
 
 
 def index(cat: Catalogue) -> SearchIndex:
-    """The search index of the store (built once: a few seconds)."""
+    """The search index of the store (built once: a fraction of a second from the names
+    ``build`` kept, seconds on an older store)."""
     if not cat.remembers(("search",)):
         with _BUILDING:
             if not cat.remembers(("search",)):
                 with cat.store() as store:
-                    built = SearchIndex.of(store)
+                    built = SearchIndex.of(store, cat.designations)
                 cat.memo(("search",), lambda: built)
     found: SearchIndex = cat.memo(("search",), lambda: None)
     return found
