@@ -116,3 +116,26 @@ def test_csv_export_writes_the_four_tables(persons_store: Path, tmp_path: Path) 
     with tables["multilateral"].open(encoding="utf-8") as f:
         multilateral = list(csv.DictReader(f))
     assert {r["jurisdiction"] for r in multilateral} >= {"US", "GB", "EU", "CA", "AU"}
+
+
+def test_a_listing_day_known_from_an_official_text_is_written_as_a_day(
+    ftm_file: Path, persons_store: Path
+) -> None:
+    """Gül and Soylu are on no snapshot of the SDN list: Treasury's press release sm453
+    dates them (``text_only``). Their sanctions carry the day, not the month."""
+    with open_store(persons_store, read_only=True) as store:
+        text_only = store.rows(
+            "SELECT source_id, listed_on FROM designations WHERE date_quality = 'text_only'"
+        )
+    assert text_only
+    days = {str(day) for _, day in text_only}
+    sanctions = [
+        json.loads(line) for line in ftm_file.read_text().splitlines() if '"Sanction"' in line
+    ]
+    described = [
+        s for s in sanctions
+        if any("text_only" in d for d in s["properties"].get("description", []))
+    ]
+    assert len(described) == len(text_only)
+    for s in described:
+        assert s["properties"]["listingDate"][0] in days, s["properties"]

@@ -385,3 +385,16 @@ def test_the_2023_report_has_the_allies_section(real_report: Path, built_store: 
     assert year and all(r["listed_on"][:4] == "2023" or r["in_the_year"] == "maybe" for r in year)
     gaps = read_csv(real_report / "allies_gaps.csv")
     assert gaps and all("US" not in r["sanctioned_by"].split("; ")[0][:3] for r in gaps)
+
+
+def test_the_report_s_year_section_names_the_new_precedents(real_report: Path) -> None:
+    """The first section, from the report's multilateral section: each jurisdiction's
+    precedents of the year (analysis/precedents.py), as on /year/2023."""
+    page = (real_report / "index.html").read_text()
+    first = page[page.index('id="year"') :]
+    first = first[: first.index("</table>")]
+    eu = next(row for row in first.split("<tr>") if row.startswith("<td>EU</td>"))
+    assert "country Sudan: M-Invest (2023-02-25)" in eu
+    assert "role business person: Mikhail Sergeyevich POTEPKIN" in eu
+    markdown = (real_report / "report.md").read_text()
+    assert "country Sudan: M-Invest (2023-02-25)" in markdown

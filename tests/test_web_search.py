@@ -219,3 +219,40 @@ def test_the_person_page_shows_no_role_without_evidence(server: str, store: Path
             assert said.strip() and ": " in said, (role, said)
     page = fetch(f"{server}/persons/{person}").text
     assert "business person" not in page.lower() and "business_person" not in page.lower()
+
+
+def test_search_results_show_every_column_and_say_when_no_country_is_given(server: str) -> None:
+    """Bastrykin's lists give no country field: the cell says so, never stays empty;
+    Salameh's give Lebanon. Every row has jurisdictions, programs and a first listing."""
+    page = fetch(f"{server}/search?q=bastrikin").text
+    rows = page.split('id="results"')[1].split("</tbody>")[0].split("<tr>")[1:]
+    first = rows[0].split("<td>")
+    assert "BASTRYKIN" in first[1]
+    assert "not given on the lists" in first[5]
+    assert "Canada" in first[3] and "EU-HR" in first[4] and "2017-11-03" in first[6]
+    salameh = fetch(f"{server}/search?q=salameh+riad").text
+    cells = salameh.split('id="results"')[1].split("<tr>")[2].split("<td>")
+    assert "Lebanon" in cells[5] and "not given" not in cells[5]
+    for row in rows:
+        cells = row.split("<td>")
+        assert all(cell.split("</td>")[0].strip() for cell in cells[1:]), row
+
+
+def test_the_year_shows_the_new_precedents_of_each_jurisdiction(server: str) -> None:
+    """From analysis/precedents.py over each jurisdiction's Magnitsky-style programs: the
+    EU's first person of Sudan under them (M-Invest, 25 Feb 2023) and its first business
+    person (Potepkin, the director of Meroe Gold); every one dated in 2023 or said to be
+    possibly set before."""
+    glance = fetch(f"{server}/api/year/2023").json()
+    sides = {j["jurisdiction"]: j["precedents"] for j in glance["jurisdictions"]}
+    assert sides["EU"] and sides["US"] and sides["AU"]
+    eu = {(p["kind"], p["value"]): p["name"] for p in sides["EU"]}
+    assert eu[("country", "SD")] == "M-Invest"
+    assert "POTEPKIN" in eu[("role", "business person")]
+    for found in sides.values():
+        for p in found:
+            assert p["date"][:4] == "2023" or p["in_year"] == "possible", p
+            assert p["evidence"], p
+    page = fetch(f"{server}/year/2023").text
+    eu_row = page.split('data-jurisdiction="EU"')[1].split("</tr>")[0]
+    assert "M-Invest" in eu_row and "business person" in eu_row

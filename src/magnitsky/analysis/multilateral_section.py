@@ -19,7 +19,9 @@ from datetime import date
 from typing import Any
 
 from magnitsky.analysis import multilateral as multi
+from magnitsky.analysis import stored
 from magnitsky.analysis.coverage import of_jurisdictions
+from magnitsky.analysis.precedents import by_jurisdiction
 from magnitsky.analysis.windows import CALENDAR, YearEnd, describe, year_of
 from magnitsky.programs import first_listing
 from magnitsky.programs import programs as all_programs
@@ -71,6 +73,9 @@ class MultilateralSection:
     summary: list[str] = field(default_factory=list)
     year_end: YearEnd = CALENDAR
     """Where the section's years end (the report's)."""
+    precedents: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Per jurisdiction: the precedents set in the year under these programs
+    (:func:`magnitsky.analysis.precedents.by_jurisdiction`)."""
 
 
 def section(
@@ -123,6 +128,9 @@ def section(
         possible_matches=_possible(store, programs),
         listings=listing_rows(found),
         year_end=year_end,
+        precedents=by_jurisdiction(
+            stored.analysed(store, programs), year_of(window[1], year_end), window
+        ),
     )
     result.summary = summary(result, found)
     return result

@@ -143,3 +143,14 @@ def precedents_in(
         inside = win[0] <= lo and hi <= win[1]
         out.append({**p, "year": year, "in_year": "certain" if inside else "possible"})
     return out
+
+
+def by_jurisdiction(
+    rows: Iterable[Row], year: int, win: Window, kinds: Sequence[str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """:func:`precedents_in` for each jurisdiction over all its designations given (its
+    Magnitsky-style programs together: the first of a kind under any of them)."""
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(str(row["jurisdiction"]), []).append(row)
+    return {j: precedents_in(found, year, win, kinds) for j, found in groups.items()}

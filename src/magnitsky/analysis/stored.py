@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -102,3 +102,13 @@ def kept(store: Store) -> dict[Key, dict[str, Any]]:
         added["unresolved_countries"] = [tuple(x) for x in added.get("unresolved_countries", ())]
         out[(found[0], found[1], found[2], found[3], found[4])] = added
     return out
+
+
+def analysed(store: Store, programs: Sequence[str]) -> list[dict[str, Any]]:
+    """Every designation of ``programs``, analysed: from what the build kept where it
+    holds them, the rest analysed now."""
+    rows = [r for r in queries.designations(store) if r["program"] in set(programs)]
+    done = kept(store)
+    missing = [r for r in rows if key(r) not in done]
+    fresh = iter(enrich(store, missing)) if missing else iter(())
+    return [{**r, **done[key(r)]} if key(r) in done else next(fresh) for r in rows]

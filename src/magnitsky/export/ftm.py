@@ -28,6 +28,7 @@ from followthemoney import model
 from followthemoney.proxy import EntityProxy
 from rigour.names import pick_name
 
+from magnitsky.history.dating import DAY_KNOWN
 from magnitsky.matching import dates, identifiers
 from magnitsky.matching.listings import Entry, Key, load_entries
 from magnitsky.programs import programs
@@ -170,10 +171,11 @@ def _sanction(entity: EntityProxy, row: dict[str, Any], reason: str | None) -> E
 
 def _precise(row: dict[str, Any]) -> str | None:
     """The listing date as precisely as it is known (day, month or year)."""
-    if row["date_quality"] == "exact":
-        return row["listed_on"].isoformat() if row["listed_on"] else None
     low: date | None = row["listed_not_before"]
     high: date | None = row["listed_not_after"]
+    if row["date_quality"] in DAY_KNOWN or (low is not None and low == high):
+        day = row["listed_on"] or (low if low == high else None)
+        return day.isoformat() if day else None
     if low is None or high is None or low.year != high.year:
         return None
     return f"{high.year}-{high.month:02d}" if low.month == high.month else str(high.year)

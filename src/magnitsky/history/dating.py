@@ -26,6 +26,8 @@ from magnitsky.store import Store
 DATE_QUALITIES = ("exact", "bracket", "baseline", unlisted.TEXT_ONLY)
 """How a listing date is known: an official dated document, two snapshots, the first
 snapshot (on or before it), or an official text alone (on no snapshot of the list)."""
+DAY_KNOWN = ("exact", unlisted.TEXT_ONLY)
+"""The qualities whose listing day is known (an official document or text dates it)."""
 OPENING = ("listed", "relisted", "program_added")
 CLOSING = ("delisted", "program_removed")
 

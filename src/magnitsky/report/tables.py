@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from magnitsky.analysis.basis import SOURCES as BASIS_SOURCES
+from magnitsky.history.dating import DAY_KNOWN
 from magnitsky.report import trace
 
 if TYPE_CHECKING:
@@ -291,7 +292,7 @@ def text_evidence_rows(annual: Annual) -> list[Row]:
 def listed(d: Row) -> str:
     """The listing date, or the bracket it lies in."""
     lo, hi = d.get("listed_not_before"), d.get("listed_not_after")
-    if d.get("date_quality") == "exact" or (lo and lo == hi):
+    if d.get("date_quality") in DAY_KNOWN or (lo and lo == hi):
         return cell(d.get("listed_on") or hi)
     return f"{cell(lo) or 'before'} … {cell(hi)}"
 

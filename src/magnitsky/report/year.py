@@ -23,6 +23,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from magnitsky.analysis import countries
 from magnitsky.analysis import multilateral as multi
 from magnitsky.analysis.annual import Annual
 from magnitsky.analysis.multilateral_section import (
@@ -32,6 +33,8 @@ from magnitsky.analysis.multilateral_section import (
     joint_in,
     listing_rows,
 )
+from magnitsky.analysis.precedents import by_jurisdiction
+from magnitsky.analysis.texts import words as label_words
 from magnitsky.analysis.windows import CALENDAR, YearEnd, window
 from magnitsky.labels import jurisdiction_name
 from magnitsky.store import Store
@@ -72,7 +75,9 @@ class Side:
     largest: list[Row] = field(default_factory=list)
     """{"date", "persons", "names"}: the days it listed most persons."""
     precedents: list[Row] = field(default_factory=list)
-    """{"country", "name", "date"}: the first person of a country under these programs."""
+    """The precedents set in the year under these programs: the first person of a role,
+    country, region, basis, theme or victim group (:mod:`magnitsky.analysis.precedents`:
+    ``kind``, ``value``, ``name``, ``date``, ``in_year`` certain or possible)."""
     alone: list[str] = field(default_factory=list)
     """Persons sanctioned in the year whom no other jurisdiction has sanctioned."""
     multilateral: int = 0
@@ -136,16 +141,17 @@ def glance(
     facts: Mapping[tuple[str, str, str], Row] | None = None,
     counts: Sequence[Row] = (),
     programs: Sequence[str] = multi.MAGNITSKY_PROGRAMS,
+    precedents: Mapping[str, list[Row]] | None = None,
 ) -> Glance:
     """The glance from one row per person and jurisdiction (:func:`listing_rows`) and the
     joint actions ending in the year. ``facts``: (source, source_id, program) -> the
     designation analysed (basis, basis_source, basis_evidence, country_codes); without
-    them the bases come from ``counts`` (:func:`magnitsky.multilateral.counts_per_year`)
-    and there are no precedents."""
+    them the bases come from ``counts`` (:func:`magnitsky.multilateral.counts_per_year`).
+    ``precedents``: per jurisdiction, those set in the year
+    (:func:`magnitsky.analysis.precedents.by_jurisdiction`)."""
     win = window(year, year_end)
-    start, end = win
+    end = win[1]
     sides: dict[str, Side] = {}
-    seen_before: dict[str, set[str]] = defaultdict(set)
     in_year: list[tuple[Row, str]] = []
     for r in rows:
         j = r["jurisdiction"]
@@ -153,8 +159,6 @@ def glance(
         listing = _listing(r)
         when = _in(listing, win)
         fact = (facts or {}).get((r.get("source", ""), r["source_id"], r["program"]), {})
-        if listing.not_after < start:
-            seen_before[j].update(fact.get("country_codes") or ())
         if when is None:
             continue
         in_year.append((r, when))
@@ -186,8 +190,7 @@ def glance(
     for j, side in sides.items():
         mine = [(r, w) for r, w in in_year if r["jurisdiction"] == j]
         side.largest = _largest(mine)
-        if facts is not None:
-            side.precedents = _precedents(mine, seen_before[j], facts)
+        side.precedents = list((precedents or {}).get(j, ()))
         side.alone.sort()
         side.as_of = (as_of or {}).get(j)
         side.partial = side.as_of is not None and side.as_of < end
@@ -226,23 +229,6 @@ def _largest(rows: Sequence[tuple[Row, str]]) -> list[Row]:
     return [{"date": d, "persons": len(n), "names": sorted(n)[:NAMES_SHOWN]} for d, n in top]
 
 
-def _precedents(
-    rows: Sequence[tuple[Row, str]], before: set[str], facts: Mapping[tuple[str, str, str], Row]
-) -> list[Row]:
-    out: dict[str, Row] = {}
-    for r, when in sorted(rows, key=lambda rw: (rw[0]["listed_on"], rw[0]["name"])):
-        fact = facts.get((r.get("source", ""), r["source_id"], r["program"]), {})
-        for code in fact.get("country_codes") or ():
-            if code not in before and code not in out:
-                out[code] = {
-                    "country": code,
-                    "name": r["name"],
-                    "date": r["listed_on"],
-                    "in_the_year": when,
-                }
-    return list(out.values())
-
-
 # --- from a store, from the report's multilateral section -------------------------------------
 
 
@@ -276,14 +262,25 @@ def of_store(
         r["source"] = sources[(r["person_id"], r["jurisdiction"])]
     win = window(year, year_end)
     joint = joint_in(multi.multilateral(found), win)
-    return glance(rows, joint, year, year_end, _as_of(store), facts, programs=programs)
+    set_in = by_jurisdiction(analysed, year, win)
+    return glance(
+        rows, joint, year, year_end, _as_of(store), facts, programs=programs, precedents=set_in
+    )
 
 
 def of_section(a: MultilateralSection) -> Glance:
     """The glance from the report's multilateral section (bases from its counts, no sources of
-    the bases and no precedents: ``/year/YYYY`` on the web has those)."""
+    the bases per basis: ``/year/YYYY`` on the web has those)."""
     return glance(
-        a.listings, a.joint, a.year, _year_end(a), None, None, a.counts, programs=a.programs
+        a.listings,
+        a.joint,
+        a.year,
+        _year_end(a),
+        None,
+        None,
+        a.counts,
+        programs=a.programs,
+        precedents=a.precedents,
     )
 
 
@@ -348,16 +345,25 @@ COLUMNS = (
 
 def _cells(s: Side) -> list[str]:
     largest = "; ".join(f"{a['date'].isoformat()}: {a['persons']}" for a in s.largest) or "—"
-    precedents = ", ".join(p["country"] for p in s.precedents) or "—"
+    precedents = "; ".join(precedent_words(p) for p in s.precedents) or "none"
     persons = s.persons + (f" (partial: to {s.as_of.isoformat()})" if s.partial and s.as_of else "")
     return [s.jurisdiction, persons, basis_text(s), largest, precedents, str(len(s.alone))]
 
 
-PRECEDENTS_ELSEWHERE = (
-    "New precedents (the first person of a country each jurisdiction sanctioned under"
-    " these programs) are on the dashboard's page /year/{year} (calendar year); here they"
-    " are not computed (—)."
+PRECEDENTS_SAID = (
+    "New precedents: the first person each jurisdiction sanctioned under these programs"
+    " with a role, a country, a region, a basis, a theme or a victim group, when that first"
+    ' listing falls in the year ("possibly set before" when its date\'s bracket reaches'
+    " back out of the year)."
 )
+
+
+def precedent_words(p: Row) -> str:
+    """``country Iran: NAME (2023-02-03)``: one precedent in words."""
+    value = countries.name(p["value"]) if p["kind"] == "country" else label_words(str(p["value"]))
+    when = p["date"].isoformat() if isinstance(p["date"], date) else str(p["date"])
+    maybe = "" if p.get("in_year") == "certain" else ", possibly set before the year"
+    return f"{p['kind'].replace('_', ' ')} {value}: {p['name']} ({when}{maybe})"
 
 
 def html(g: Glance) -> str:
@@ -367,11 +373,7 @@ def html(g: Glance) -> str:
     )
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in COLUMNS)
     said = "".join(f"<p>{escape(t)}</p>" for t in sentences(g))
-    note = (
-        ""
-        if g.countries_known
-        else f'<p class="note">{escape(PRECEDENTS_ELSEWHERE.format(year=g.year))}</p>'
-    )
+    note = f'<p class="note">{escape(PRECEDENTS_SAID)}</p>'
     return (
         f'{said}<div class="scroll"><table><caption>{g.year} across jurisdictions, under'
         f" {escape(', '.join(g.programs))}</caption><thead><tr>{head}</tr></thead>"
@@ -383,7 +385,7 @@ def markdown(g: Glance) -> str:
     """The report's first section (Markdown)."""
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + " --- |" * len(COLUMNS)]
     lines += ["| " + " | ".join(c.replace("|", "/") for c in _cells(s)) + " |" for s in g.sides]
-    note = [] if g.countries_known else [PRECEDENTS_ELSEWHERE.format(year=g.year)]
+    note = [PRECEDENTS_SAID]
     return "\n\n".join([*sentences(g), "\n".join(lines), *note])
 
 

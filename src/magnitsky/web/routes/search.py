@@ -32,7 +32,8 @@ PAGE = """{% extends "layout.html" %}
 <td>{{ h.matched }}</td>
 <td>{{ h.person.jurisdictions|sort|jurisdictions }}</td>
 <td>{{ h.person.programs|sort|programs }}</td>
-<td>{{ h.person.countries|sort|countries }}</td>
+<td>{% if h.person.countries %}{{ h.person.countries|sort|countries }}
+{%- else %}<span class="small">not given on the lists</span>{% endif %}</td>
 <td>{{ h.person.first_listed|cell }}
 {%- if h.person.first_quality %} <span class="small">({{ h.person.first_quality }})</span>
 {%- endif %}</td>

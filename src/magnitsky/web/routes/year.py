@@ -42,7 +42,8 @@ them; a range where a date's bracket reaches into the year.
 <div class="scroll" tabindex="0" role="region" aria-labelledby="sides">
 <table class="data" id="glance">
 {{ head(["Jurisdiction", "Persons", "By basis (where it comes from)", "Largest actions",
-         "New precedents (first person of a country)", "Sanctioned by no other"]) }}
+         "New precedents (first person of a role, country, region, basis, theme, victim group)",
+         "Sanctioned by no other"]) }}
 <tbody>
 {% for s in g.sides %}
 <tr data-jurisdiction="{{ s.jurisdiction }}">
@@ -60,8 +61,12 @@ them; a range where a date's bracket reaches into the year.
 <span class="small">({{ a.names|join("; ") }}
 {%- if a.persons > a.names|length %} …{% endif %})</span></div>
 {% else %}—{% endfor %}</td>
-<td>{% for p in s.precedents %}{{ p.country|countries }} <span class="small">({{ p.name }})</span>
-{%- if not loop.last %}; {% endif %}{% else %}none found{% endfor %}</td>
+<td>{% for p in s.precedents %}<div>{{ p.kind|replace("_", " ") }}
+{% if p.kind == "country" %}{{ p.value|countries }}
+{%- else %}{{ p.value|replace("_", " ") }}{% endif %}:
+<span class="small">{{ p.name }} ({{ p.date|cell }}
+{%- if p.in_year != "certain" %}, possibly set before the year{% endif %})</span></div>
+{%- else %}none{% endfor %}</td>
 <td>{{ s.alone|length }}{% if s.alone %} <details><summary>names</summary>
 {{ s.alone|join("; ") }}</details>{% endif %}</td>
 </tr>
