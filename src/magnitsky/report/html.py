@@ -52,9 +52,10 @@ ol.findings li { margin: 0 0 1rem; }
   padding: .35rem .75rem; margin: 0; font-size: .875rem; align-self: start; }
 figure { margin: 1.5rem 0; }
 svg.chart { width: 100%; height: auto; max-width: 60rem; }
-figure { overflow-x: auto; } svg.chart { min-width: 800px; }
-@media (max-width: 50rem) {  /* phones: the smallest chart text (6 of 576 units) >= 11 px */
-  svg.chart { min-width: 1060px; }
+figure { overflow-x: auto; } svg.chart.narrow { display: none; }
+@media (max-width: 40rem) {  /* phones: each chart's narrow drawing (text >= 11 pt at ~330 units) */
+  svg.chart.wide { display: none; } svg.chart.narrow { display: block; max-width: 100%; } }
+@media (max-width: 50rem) {
   table { display: block; overflow-x: auto; } main { overflow-wrap: anywhere; } }
 table { border-collapse: collapse; width: 100%; font-size: .8125rem; margin: .5rem 0 1rem; }
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }
@@ -72,7 +73,7 @@ ul.summary li { margin: 0 0 .4rem; }
   nav, .noprint { display: none; }
   th { position: static; }
   figure, tr { break-inside: avoid; }
-  svg.chart { min-width: 0; }
+  svg.chart.narrow { display: none; } svg.chart.wide { display: block; }
   a { color: inherit; text-decoration: none; }
 }
 """
@@ -141,7 +142,7 @@ def figure(
     chart: Chart, behind: str = 'the designations behind them: <a href="#behind">below</a>'
 ) -> str:
     return (
-        f'<figure id="figure-{chart.name}">{chart.svg}<figcaption><strong>'
+        f'<figure id="figure-{chart.name}">{chart.both}<figcaption><strong>'
         f"{escape(chart.title)}.</strong> {escape(chart.description)} The numbers:"
         f' <a href="{chart.name}.csv">{chart.name}.csv</a>; {behind}.</figcaption></figure>'
     )

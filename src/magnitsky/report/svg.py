@@ -14,6 +14,7 @@ from typing import Any
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 STYLE: dict[Any, Any] = {
     "svg.fonttype": "none",  # text stays text: smaller, selectable, read by screen readers
@@ -32,12 +33,31 @@ GREY = "#999999"
 SKY = "#56B4E9"
 
 
+NARROW_WIDTH = 4.6
+"""Inches (72 SVG units each) of a chart's narrow drawing: a phone 390 px wide shows it
+at about its own size (a content box of 330–360 px)."""
+NARROW_TEXT = 11.0
+"""Points: the smallest text of the narrow drawing (11 px or more at 390 px wide)."""
+
+
 @dataclass
 class Chart:
     name: str  # the CSV with its numbers is <name>.csv
     title: str
     description: str  # what the chart shows, in words: the SVG's <desc> and the caption
     svg: str
+    narrow: str = ""
+    """The same chart drawn for narrow screens (larger text, fewer legend columns); the
+    page shows it below 40rem (:attr:`both`)."""
+
+    @property
+    def both(self) -> str:
+        """The wide and the narrow drawing, for a page whose CSS shows one of them
+        (``svg.chart.narrow`` below 40rem, ``svg.chart.wide`` above)."""
+        if not self.narrow:
+            return self.svg
+        wide = self.svg.replace('class="chart"', 'class="chart wide"', 1)
+        return wide + self.narrow
 
 
 def figure(height: float) -> tuple[Figure, Axes]:
@@ -48,7 +68,35 @@ def figure(height: float) -> tuple[Figure, Axes]:
 def chart(fig: Figure, name: str, title: str, description: str) -> Chart:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
-    return Chart(name, title, description, inline(buffer.getvalue(), name, title, description))
+    wide = inline(buffer.getvalue(), name, title, description)
+    narrowed(fig)
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    narrow = inline(buffer.getvalue(), f"{name}-narrow", title, description)
+    narrow = narrow.replace('class="chart"', 'class="chart narrow"', 1)
+    return Chart(name, title, description, wide, narrow)
+
+
+def narrowed(fig: Figure) -> None:
+    """Redraw the figure for a narrow screen: :data:`NARROW_WIDTH` wide, every text at
+    least :data:`NARROW_TEXT` points, legends in two columns (one for long labels), the x labels
+    upright when they would not fit side by side."""
+    height = fig.get_size_inches()[1]
+    fig.set_size_inches(NARROW_WIDTH, height * 1.25)
+    for text in fig.findobj(Text):
+        if text.get_fontsize() < NARROW_TEXT:
+            text.set_fontsize(NARROW_TEXT)
+    legends = [*fig.legends, *(a.get_legend() for a in fig.axes)]
+    for legend in legends:
+        if legend is not None:
+            labels = [t.get_text() for t in legend.get_texts()]
+            long = any(len(label) > 18 for label in labels)
+            legend.set_ncols(1 if long else min(2, max(1, len(labels))))
+    for ax in fig.axes:
+        labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+        longest = max((len(line) for t in labels for line in t.splitlines()), default=0)
+        if len(labels) * longest * NARROW_TEXT * 0.6 > NARROW_WIDTH * 72 * 0.8:
+            ax.tick_params(axis="x", labelrotation=90)
 
 
 def inline(svg: str, name: str, title: str, description: str) -> str:

@@ -73,6 +73,8 @@ def routes() -> list[BaseRoute]:
         Route("/persons/{person_id}", persons.person_page),
         Route("/charts/yearly.svg", overview.chart_svg),
         Route("/charts/multilateral.svg", multilateral.chart_svg),
+        Route("/charts/yearly-narrow.svg", overview.chart_svg),  # for phones
+        Route("/charts/multilateral-narrow.svg", multilateral.chart_svg),
         Route("/download/{name}", downloads.download),
         Route("/docs", docs),
         Route("/openapi.json", openapi_json),

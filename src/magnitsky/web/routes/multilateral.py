@@ -79,8 +79,10 @@ designation of the person, with its bracket where it has one.</p>
 <h2 id="combinations-h">Who sanctioned the same persons</h2>
 {% if chart %}
 <figure>
+<picture><source media="(max-width: 40rem)"
+ srcset="/charts/multilateral-narrow.svg?{{ query() }}">
 <img class="chart" id="chart-combinations" src="/charts/multilateral.svg?{{ query() }}"
-     width="800" height="460" alt="{{ chart.title }}. {{ chart.description }}">
+     width="800" height="460" alt="{{ chart.title }}. {{ chart.description }}"></picture>
 <figcaption>{{ chart.title }}: a bar per combination of jurisdictions, the persons
 sanctioned by exactly those jurisdictions; the dots below mark them.
 <a href="/charts/multilateral.svg?{{ query() }}">The chart as SVG</a>.</figcaption>
@@ -209,7 +211,8 @@ async def chart_svg(request: Request) -> Response:
         raise params.BadRequest(str(why), 404) from None
     if drawn is None:
         raise params.BadRequest("no persons under these programs", 404)
-    return responses.svg(drawn.svg)
+    narrow = request.url.path.endswith("-narrow.svg")  # the phones' drawing
+    return responses.svg(drawn.narrow if narrow else drawn.svg)
 
 
 def _read(request: Request) -> dict[str, Any]:

@@ -63,8 +63,10 @@ bracket between two snapshots of a list.</p>
 </form>
 {% if chart %}
 <figure>
+<picture><source media="(max-width: 40rem)"
+ srcset="{{ chart_url|replace('/yearly.svg', '/yearly-narrow.svg') }}">
 <img class="chart" id="chart-yearly" src="{{ chart_url }}" width="800" height="420"
-     alt="{{ chart.title }}. {{ chart.description }}">
+     alt="{{ chart.title }}. {{ chart.description }}"></picture>
 <figcaption>{{ chart.title }}. Solid: certainly designated in the year; hatched above:
 dated by a bracket that may fall in it. <a href="{{ chart_url }}">The chart as SVG</a>.
 </figcaption>
@@ -369,7 +371,8 @@ async def chart_svg(request: Request) -> Response:
     )
     if drawn is None:
         raise params.BadRequest(f"no designations under program {program!r}", 404)
-    return responses.svg(drawn.svg)
+    narrow = request.url.path.endswith("-narrow.svg")  # the phones' drawing
+    return responses.svg(drawn.narrow if narrow else drawn.svg)
 
 
 async def api_yearly(request: Request) -> Response:
