@@ -84,7 +84,7 @@ def narrowed(fig: Figure) -> None:
     height = fig.get_size_inches()[1]
     fig.set_size_inches(NARROW_WIDTH, height * 1.25)
     for text in fig.findobj(Text):
-        if text.get_fontsize() < NARROW_TEXT:
+        if float(text.get_fontsize()) < NARROW_TEXT:
             text.set_fontsize(NARROW_TEXT)
     legends = [*fig.legends, *(a.get_legend() for a in fig.axes)]
     for legend in legends:
