@@ -421,3 +421,34 @@ def test_a_build_re_evaluates_the_outcomes(tmp_path: Path) -> None:
         "2023-02-10",
         21,
     )
+
+
+def test_the_others_column_names_only_governments_that_had_acted_by_the_year_end(
+    sample_store: Path,
+) -> None:
+    """Each other government is named in a year's report only if it had sanctioned the
+    person by the end of that year (the tracker keeps when each first did)."""
+    with open_store(sample_store, read_only=True) as store, tracker.open_tracker(
+        store, None, read_only=True
+    ) as t:
+        rows = {(r["ref"], r["government"]): r for r in outcomes.stored(t)}
+    later = 0
+    for year in (2021, 2022, 2023):
+        with open_store(sample_store, read_only=True) as store:
+            found = section.load(store, None, year, level="private")
+        assert found is not None
+        for shown in found.tables["recommendations"].rows:
+            row = rows[(shown["ref"], shown["government"])]
+            firsts = dict(zip(row["others"], row["others_first"], strict=True))
+            expected = sorted(j for j, on in firsts.items() if on <= found.cutoff)
+            assert shown["others"] == expected, (year, shown["ref"], firsts)
+            later += len(firsts) - len(expected)
+    assert later > 0  # some other government acted after one of these years
+
+
+def test_a_tracker_evaluated_before_the_dates_were_kept_falls_back_to_the_first() -> None:
+    row = {"others": ["GB", "CA"], "others_first": None, "first_other": date(2020, 1, 1)}
+    assert analysis._others_by(row, date(2021, 12, 31)) == ["CA", "GB"]
+    assert analysis._others_by(row, date(2019, 12, 31)) == []
+    row["others_first"] = [date(2020, 1, 1), date(2024, 5, 1)]
+    assert analysis._others_by(row, date(2021, 12, 31)) == ["GB"]

@@ -94,7 +94,7 @@ def test_every_link_inside_the_page_has_a_target(report: Path) -> None:
 
 def test_every_chart_has_its_csv(report: Path) -> None:
     page = (report / "index.html").read_text()
-    charts = re.findall(r'<svg role="img" class="chart"[^>]*data-chart="([^"]+)"', page)
+    charts = re.findall(r'<svg role="img" class="chart wide"[^>]*data-chart="([^"]+)"', page)
     assert set(charts) >= {"yearly", "countries", "actions", "roles", "themes_by_year",
                            "allies_combinations", "allies_lags", "allies_counts"}
     annual = make_annual()

@@ -88,8 +88,19 @@ def as_of_cutoff(row: Row, rec: Recommendation, cutoff: date) -> Submission:
         days=row.get("days") if outcome == "sanctioned" else None,
         days_min=row.get("days_min") if outcome == "sanctioned" else None,
         followed=(end - row["submitted"]).days,
-        others=sorted(row.get("others") or []) if first_other and first_other <= cutoff else [],
+        others=_others_by(row, cutoff),
     )
+
+
+def _others_by(row: dict[str, Any], cutoff: date) -> list[str]:
+    """The other governments that had sanctioned the person by ``cutoff`` (a tracker
+    evaluated before it kept their dates: all of them once the first had)."""
+    others = list(row.get("others") or [])
+    firsts = row.get("others_first")
+    if firsts is not None and len(firsts) == len(others):
+        return sorted(j for j, on in zip(others, firsts, strict=True) if on and on <= cutoff)
+    first = row.get("first_other")
+    return sorted(others) if first and first <= cutoff else []
 
 
 def submissions(

@@ -218,6 +218,10 @@ def _outcome(
         "government": government,
         "submitted": submitted,
         "others": sorted({d["jurisdiction"] for d in others}),
+        "others_first": [
+            min(d["listed_on"] for d in others if d["jurisdiction"] == j)
+            for j in sorted({d["jurisdiction"] for d in others})
+        ],
         "first_other": others[0]["listed_on"] if others else None,
         "as_of": lists.get(government),
     }
@@ -290,6 +294,7 @@ OUTCOME_COLUMNS = (
     "first_other",
     "as_of",
     "evaluated_at",
+    "others_first",
 )
 
 

@@ -82,7 +82,13 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (ref, government)
     );
     """,
+    # 2: when each other government first sanctioned the person, in the order of
+    # ``others``: a report of an earlier year names only those that had acted by its end
+    """
+    ALTER TABLE recommendation_outcomes ADD COLUMN others_first DATE[];
+    """,
 ]
+
 VERSION_KEY = "schema_version"
 
 

@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter
 
 STYLE: dict[Any, Any] = {
     "svg.fonttype": "none",  # text stays text: smaller, selectable, read by screen readers
@@ -93,6 +94,12 @@ def narrowed(fig: Figure) -> None:
             long = any(len(label) > 18 for label in labels)
             legend.set_ncols(1 if long else min(2, max(1, len(labels))))
     for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):  # ticks made anew when the drawing is resized
+            if axis.get_scale() == "log":  # 10 and 100, not 10⁰ with a superscript of 7 pt
+                axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+            ticks = axis.get_ticklabels()
+            if ticks and min(float(t.get_fontsize()) for t in ticks) < NARROW_TEXT:
+                axis.set_tick_params(labelsize=NARROW_TEXT)
         labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
         longest = max((len(line) for t in labels for line in t.splitlines()), default=0)
         if len(labels) * longest * NARROW_TEXT * 0.6 > NARROW_WIDTH * 72 * 0.8:
