@@ -39,6 +39,10 @@ NARROW_WIDTH = 4.6
 at about its own size (a content box of 330–360 px)."""
 NARROW_TEXT = 11.0
 """Points: the smallest text of the narrow drawing (11 px or more at 390 px wide)."""
+LINE = NARROW_TEXT * 1.4 / 72
+"""Inches a line of narrow text takes (a legend's row)."""
+LETTER = NARROW_TEXT * 0.6 / 72
+"""Inches a letter of narrow text takes, about (an upright label's length)."""
 
 
 @dataclass
@@ -80,19 +84,27 @@ def chart(fig: Figure, name: str, title: str, description: str) -> Chart:
 
 def narrowed(fig: Figure) -> None:
     """Redraw the figure for a narrow screen: :data:`NARROW_WIDTH` wide, every text at
-    least :data:`NARROW_TEXT` points, legends in two columns (one for long labels), the x labels
-    upright when they would not fit side by side."""
-    height = fig.get_size_inches()[1]
-    fig.set_size_inches(NARROW_WIDTH, height * 1.25)
+    least :data:`NARROW_TEXT` points, legends in two columns (one for long labels), the x
+    labels upright when they would not fit side by side; taller by what the legend's rows
+    and the upright labels take, so the plot keeps its height."""
+    height = fig.get_size_inches()[1] * 1.25
     for text in fig.findobj(Text):
         if float(text.get_fontsize()) < NARROW_TEXT:
             text.set_fontsize(NARROW_TEXT)
-    legends = [*fig.legends, *(a.get_legend() for a in fig.axes)]
-    for legend in legends:
-        if legend is not None:
-            labels = [t.get_text() for t in legend.get_texts()]
-            long = any(len(label) > 18 for label in labels)
-            legend.set_ncols(1 if long else min(2, max(1, len(labels))))
+    for legend in list(fig.legends):  # every figure legend here sits above the axes
+        handles = [h for h in legend.legend_handles if h is not None]
+        labels = [t.get_text() for t in legend.get_texts()]
+        long = any(len(label) > 18 for label in labels)
+        legend.remove()
+        fig.legend(
+            handles,
+            labels,
+            frameon=False,
+            fontsize=NARROW_TEXT,
+            loc="outside upper center",
+            ncols=1 if long else min(2, max(1, len(labels))),
+        )
+        height += LINE * len(labels) / (1 if long else 2)
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):  # ticks made anew when the drawing is resized
             if axis.get_scale() == "log":  # 10 and 100, not 10⁰ with a superscript of 7 pt
@@ -103,7 +115,16 @@ def narrowed(fig: Figure) -> None:
         labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
         longest = max((len(line) for t in labels for line in t.splitlines()), default=0)
         if len(labels) * longest * NARROW_TEXT * 0.6 > NARROW_WIDTH * 72 * 0.8:
-            ax.tick_params(axis="x", labelrotation=90)
+            ticks = ax.get_xticklabels()  # upright, a label of several lines on one
+            kept = [(t.get_fontweight(), t.get_color()) for t in ticks]
+            ax.set_xticks(ax.get_xticks(), [" ".join(t.get_text().split()) for t in ticks])
+            for tick, (weight, colour) in zip(ax.get_xticklabels(), kept, strict=True):
+                tick.set_fontweight(weight)
+                tick.set_color(colour)
+            ax.tick_params(axis="x", labelrotation=90, labelsize=NARROW_TEXT)
+            longest = max(len(" ".join(t.split())) for t in labels)
+            height += LETTER * longest
+    fig.set_size_inches(NARROW_WIDTH, height)
 
 
 def inline(svg: str, name: str, title: str, description: str) -> str:
