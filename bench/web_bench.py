@@ -330,8 +330,9 @@ def report(
         f" {at20[1]:.1f} ms when every request is a new selection (target < "
         f"{TARGET_P95_MS:.0f} ms: {verdict}).**"
         f" Start-up until every query has answered once: {startup:.1f} s (reading the"
-        " designations, analysing the Magnitsky-style programs, and for the one query"
-        " without a program every British designation; the queries waited"
+        " designations and the analysis `build` kept, analysing what the queries need that"
+        " is not kept: for the one query without a program the basis of every British"
+        " designation; the queries waited"
         f" {warm:.1f} s of it). The first query of a program not"
         f" analysed yet (US-SDGT, {first_use[1]} designations) takes"
         f" {first_use[0]:.1f} s; later ones are as fast as the others.",
