@@ -79,12 +79,28 @@ def test_main_job_without_data_folder_matches_the_data_folder_build(
     assert got["persons"] == want["persons"]
     assert got["countries"] == want["countries"]
     assert (got["exact"], got["certain"]) == (want["exact"], want["certain"])
-    assert want["possible"] == []
-    # What the mirror cannot date: designations of years whose change archive the data
-    # folder lacks (only sdnnew23.txt is real), placed by the one snapshot before the
-    # download day. Each is one the data-folder build dates outside 2023.
+    # Not a range: the mirror's one sdn.csv places every listing on or before the day of
+    # the download, but the complete 2023 change archive closes 2023 to those it does not
+    # record (history/closed_years.py), as the data folder's snapshots do.
+    assert [r["source_id"] for r in got["possible"]] == [r["source_id"] for r in want["possible"]]
+    closed = closed_in(tmp_path / "fetched.duckdb")
+    assert closed  # the baselines that reached into 2023
     years = listed_years(built_store)
-    assert got["possible"]
-    assert all(r["date_quality"] == "baseline" for r in got["possible"])
-    assert all(YEAR not in years.get(str(r["source_id"]), {0}) for r in got["possible"])
+    assert all(YEAR not in years.get(sid, {0}) for sid in closed)
     assert set(got["allies"]) == {"US", "GB", "CA", "EU", "AU"}
+    # The job's own yearly table gives the year's persons as one number, not a range.
+    row = next(line.split() for line in done.stdout.splitlines() if line.startswith(f"{YEAR} "))
+    assert row[1] == str(want["persons"])
+
+
+def closed_in(db: Path) -> list[str]:
+    """The US-GLOMAG entries whose listing the complete 2023 change archive keeps out of
+    2023."""
+    with open_store(db, read_only=True) as store:
+        return [
+            str(sid)
+            for (sid,) in store.rows(
+                "SELECT source_id FROM designations WHERE program = 'US-GLOMAG'"
+                " AND date_source LIKE '%not in 2023%'"
+            )
+        ]

@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -337,3 +337,67 @@ def test_the_cli_refuses_an_unknown_source(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "unknown source 'xx-none'" in done.stderr
+
+
+def _actions_of(store_path: Path, archive: Path) -> tuple[int, int, int]:
+    """Build the archive's documents into the store; (documents, actions, distinct)."""
+    from magnitsky import build, settings
+    from magnitsky.store import open_store
+
+    with open_store(store_path) as store:
+        build.build(store, settings.load(), archive)
+        return (
+            int(store.scalar("SELECT count(*) FROM documents WHERE source = 'us-ofac-changes'")),
+            int(store.scalar("SELECT count(*) FROM actions WHERE source = 'us-ofac-changes'")),
+            int(
+                store.scalar(
+                    "SELECT count(*) FROM (SELECT DISTINCT action_date, action, name, tags, text"
+                    " FROM actions WHERE source = 'us-ofac-changes')"
+                )
+            ),
+        )
+
+
+def test_a_grown_current_year_archive_stores_only_its_new_actions(
+    server: Server, shared_data: Path, tmp_path: Path
+) -> None:
+    """The current year's change archive grows with each action; each fetched version is a
+    new document, but its actions are stored once."""
+    from magnitsky.readers import ofac_changes
+
+    path = "/ofac-downloads/sdnnew23.txt"
+    full = server.mirror.routes[path].body
+    cut = full.index(b"\r\n12/20/23:") + 2  # the archive as it stood before 20 December
+    server.mirror.routes[path] = Reply(full[:cut], content_type="text/plain")
+    december = datetime(2023, 12, 19, 15, 0, tzinfo=UTC)
+    archive, db = tmp_path / "archive", tmp_path / "store.duckdb"
+    first = by_name(run(server, archive, december, sources=["us-ofac-changes"]))
+    assert first["us-ofac-changes sdnnew23.txt"].status == "archived"
+    documents, stored, distinct = _actions_of(db, archive)
+    early = len(ofac_changes.read(archive / "us/ofac/changes/sdnnew23.txt"))
+    assert (documents, stored) == (1, early)
+
+    server.mirror.routes[path] = Reply(full, content_type="text/plain")
+    again = by_name(run(server, archive, december + timedelta(days=10), ["us-ofac-changes"]))
+    assert again["us-ofac-changes sdnnew23.txt"].status == "archived"  # replaced, grown
+    whole = ofac_changes.read(archive / "us/ofac/changes/sdnnew23.txt")
+    assert len(whole) > early
+    documents, stored, distinct_after = _actions_of(db, archive)
+    assert documents == 2  # both versions are on record
+    assert stored == len(whole)  # every action once: the first version's not again
+    assert distinct_after - distinct == stored - early
+
+
+def test_a_past_year_archive_fetched_during_its_year_is_fetched_again(
+    server: Server, tmp_path: Path
+) -> None:
+    """Past years' archives are fetched once, but a copy taken while the year was running
+    is not the whole year: it is asked for again once the year is over, then no more."""
+    archive = tmp_path / "archive"
+    during = datetime(2023, 12, 19, 15, 0, tzinfo=UTC)
+    run(server, archive, during, sources=["us-ofac-changes"])
+    asked = len(server.requests_to("/ofac-downloads/sdnnew23.txt"))
+    run(server, archive, WHEN, sources=["us-ofac-changes"])
+    assert len(server.requests_to("/ofac-downloads/sdnnew23.txt")) == asked + 1
+    run(server, archive, LATER, sources=["us-ofac-changes"])
+    assert len(server.requests_to("/ofac-downloads/sdnnew23.txt")) == asked + 1

@@ -20,6 +20,7 @@ from typing import Any
 from magnitsky.analysis.basis import DIRECT
 from magnitsky.analysis.designations import PERSONS, PROPERTY
 from magnitsky.analysis.windows import CALENDAR, YearEnd, span, window, year_of
+from magnitsky.history.closed_years import pieces
 
 Row = Mapping[str, Any]
 Window = tuple[date, date]
@@ -121,10 +122,14 @@ def placement(row: Row, win: Window, event: str = "listed") -> str | None:
     dates = bracket(row, event)
     if dates is None:
         return None
-    lo, hi = dates
-    if hi < win[0] or (lo is not None and lo > win[1]):
+    parts = pieces(*dates, row.get("listed_not_in") if event == "listed" else None)
+    inside = [(lo, hi) for lo, hi in parts if hi >= win[0] and (lo is None or lo <= win[1])]
+    if not inside:
         return None
-    return "certain" if lo is not None and lo >= win[0] and hi <= win[1] else "possible"
+    certain = len(inside) == len(parts) and all(
+        lo is not None and lo >= win[0] and hi <= win[1] for lo, hi in inside
+    )
+    return "certain" if certain else "possible"
 
 
 def _measure(measure: str | Measure) -> Measure:

@@ -9,8 +9,9 @@ Where each source's files are and how each is checked and dated is declared as d
   fetched each run, archived as ``{stem}_YYYY-MM-DD{suffix}`` dated by the day of the
   download in the publisher's time zone, and only when their content changed (a second,
   different copy of one day: ``…_YYYY-MM-DDTHHMMSS``);
-- OFAC's yearly change archives ``sdnnewYY.txt``: past years once, the current year each
-  run (replaced when it grew);
+- OFAC's yearly change archives ``sdnnewYY.txt``: past years once (a copy fetched while
+  its year was running is fetched again once the year is over: only then is it the whole
+  year), the current year each run (replaced when it grew);
 - documents found on a listing or an API (Recent Actions pages, the press releases they
   link, Federal Register documents): once each, under their own name.
 
@@ -36,7 +37,7 @@ from zoneinfo import ZoneInfo
 import lxml.html
 
 from magnitsky.fetch import checks
-from magnitsky.fetch.archive import DatedName, State, digest, write_atomically
+from magnitsky.fetch.archive import DatedName, Remembered, State, digest, write_atomically
 from magnitsky.fetch.declarations import declarations, fetchable
 from magnitsky.fetch.http import Client, Rejected
 from magnitsky.listing import ReaderError
@@ -132,6 +133,15 @@ class _Item:
     """Archived once: never asked for again while its copy is in the archive."""
     optional: bool = False
     """A 404 says the file does not exist (yet): "absent", not a rejection."""
+    final_after: int | None = None
+    """A change archive of this year: "once" holds only for a copy fetched after it."""
+
+    def final(self, known: Remembered | None) -> bool:
+        """The archived copy is final: no need to ask for it again."""
+        if self.final_after is None:
+            return True
+        fetched = known.fetched if known is not None else None
+        return fetched is not None and int(fetched[:4]) > self.final_after
 
 
 def fetch(
@@ -155,6 +165,7 @@ def fetch(
     unknown = [name for name in chosen if name not in known]
     if unknown:
         raise KeyError(f"unknown source {unknown[0]!r}; known: {', '.join(known)}")
+    moment = clock()
     run = _Run(
         settings,
         into,
@@ -162,8 +173,8 @@ def fetch(
         or Client(
             settings.http_timeout, settings.host_interval, settings.retries, settings.backoff
         ),
-        State(into),
-        clock(),
+        State(into, moment.astimezone(EASTERN).date().isoformat()),
+        moment,
         since,
         all_programs,
         progress or (lambda _message: None),
@@ -193,9 +204,9 @@ def _fetch_item(run: _Run, item: _Item) -> FetchResult:
     def result(status: Status, path: Path | None, size: int, reason: str) -> FetchResult:
         return FetchResult(item.name, item.url, status, path, size, reason, item.source)
 
-    if item.once and item.target is not None and item.target.is_file():
-        return result("unchanged", item.target, 0, "archived before, not asked for again")
     known = run.state.known(item.url)
+    if item.once and item.target is not None and item.target.is_file() and item.final(known):
+        return result("unchanged", item.target, 0, "archived before, not asked for again")
     if known is not None and item.dated is not None:
         copies = item.dated.copies()
         # Only the newest copy of a list is what "unchanged" compares with.
@@ -210,6 +221,10 @@ def _fetch_item(run: _Run, item: _Item) -> FetchResult:
             return result("absent", None, 0, "not published (HTTP 404)")
         return result("rejected", None, 0, str(rejection))
     if answer.status == 304 and known is not None:
+        if item.target is not None:  # seen again today: a past year's archive is final
+            run.state.remember(
+                item.url, item.target, item.target.read_bytes(), known.etag, known.last_modified
+            )
         return result("unchanged", run.root / known.path, 0, "not modified (HTTP 304)")
     body = answer.body
     if known is not None and known.sha256 == digest(body):
@@ -327,6 +342,7 @@ def _plan_changes(run: _Run, source: str, decl: dict[str, Any]) -> list[_Item]:
                 target=run.root / archive,
                 once=year < this_year,
                 optional=year == this_year,
+                final_after=year,
             )
         )
     return items

@@ -29,13 +29,17 @@ class Remembered:
     sha256: str
     etag: str | None = None
     last_modified: str | None = None
+    fetched: str | None = None
+    """The day (ISO, the publisher's) of the download this copy was last seen in: a past
+    year's change archive is complete only if fetched after the year ended."""
 
 
 class State:
     """What the archive remembers of each URL (read once, saved after each change)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, today: str | None = None) -> None:
         self.root = root
+        self.today = today
         self.file = root / STATE_FILE
         self.urls: dict[str, Remembered] = {}
         if self.file.is_file():
@@ -55,7 +59,9 @@ class State:
     def remember(
         self, url: str, path: Path, body: bytes, etag: str | None, modified: str | None
     ) -> None:
-        self.urls[url] = Remembered(str(path.relative_to(self.root)), digest(body), etag, modified)
+        self.urls[url] = Remembered(
+            str(path.relative_to(self.root)), digest(body), etag, modified, self.today
+        )
         data = {"urls": {u: asdict(e) for u, e in sorted(self.urls.items())}}
         write_atomically(self.file, json.dumps(data, indent=1).encode())
 

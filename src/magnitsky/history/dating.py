@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from magnitsky.history import unlisted
+from magnitsky.history import closed_years, unlisted
 from magnitsky.history.linking import ActionRow, Linker, cluster_unlinked
 from magnitsky.history.snapshots import without_gc_pauses
 from magnitsky.programs import first_listing, program_key
@@ -451,6 +451,7 @@ def derive_designations(store: Store, source: str, only: set[str] | None = None)
             found.conflicts.clear()
 
     stated = _load_stated(store, source)
+    closer = closed_years.Closer(store, source, actions)
     written = 0
     for ids in _entry_chunks(store, source, only):
         periods = _periods(store, source, ids)
@@ -464,6 +465,7 @@ def derive_designations(store: Store, source: str, only: set[str] | None = None)
                     _row_from_period(period, content, jurisdiction, source, out, stated)
                 )
         if len(out.rows) >= _ROW_BATCH:
+            closer.close(out.rows, out.conflicts)
             written += _write_rows(store, out)
     for sid in list(by_entry):  # entries with actions but no events
         apply(sid, {})
@@ -476,6 +478,7 @@ def derive_designations(store: Store, source: str, only: set[str] | None = None)
                 inside.setdefault(sid, []).append(action)
     _orphan_rows(orphans, jurisdiction, source, out)
     _text_only_rows(store, source, jurisdiction, inside, out)
+    closer.close(out.rows, out.conflicts)
     out.conflicts[:0] = [c for _, c in sorted(action_conflicts, key=lambda x: x[0])]
     written += _write_rows(store, out)
     _write_conflicts(store, out)
@@ -613,6 +616,7 @@ _COLUMNS = (
     "countries",
     "aliases",
     "record_hash",
+    "listed_not_in",
 )
 
 

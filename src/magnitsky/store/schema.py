@@ -261,4 +261,10 @@ MIGRATIONS: list[str] = [
         fields JSON NOT NULL
     );
     """,
+    # 11: the years a complete change archive closes inside a designation's listing bracket
+    # (history/closed_years.py): the listing lies in [listed_not_before, listed_not_after]
+    # but in none of these calendar years.
+    """
+    ALTER TABLE designations ADD COLUMN listed_not_in INTEGER[];
+    """,
 ]
