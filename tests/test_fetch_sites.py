@@ -125,7 +125,7 @@ def test_fetches_every_source_into_the_data_layout(server: Server, tmp_path: Pat
     assert "expects at least 3000" in found["gb-fcdo UK-Sanctions-List.csv"].reason
     assert "expects at least 2000" in found["eu-fsf xmlFullSanctionsList_1_1/content"].reason
     assert found["us-federal-register state-report 2024-03532"].reason == (
-        "report on 2023, 2 designations"
+        "report on 2023, 3 designations"
     )
     # Not a Global Magnitsky action: the listing's title says so.
     assert "us-ofac-recent 20251211" not in found

@@ -75,3 +75,57 @@ def test_each_designee_is_a_dated_action_with_facts_in_the_store(
     ]
     assert kinds == [("state_report", date(2024, 2, 23))]
     assert labels  # the basis each paragraph states is read, as in a press release
+
+
+def test_a_designee_linked_to_no_entry_makes_no_designation(
+    shared_data: Path, fixtures: Path, tmp_path: Path
+) -> None:
+    """The report retells Treasury's actions: a designee it names that links to no list
+    entry ("Jefferson Tamba Koijee": the list has KOIJEE, Jefferson) is reported as not
+    linked, never made a designation of its own; the others date their entries."""
+    import shutil
+
+    from magnitsky import build, settings
+    from magnitsky.history.unlisted import recount_coverage
+    from magnitsky.store import open_store
+    from tests.official_sites import latest_sdn_csv
+
+    archive = tmp_path / "archive"
+    (archive / "us/ofac/snapshots").mkdir(parents=True)
+    (archive / "us/ofac/snapshots/sdn_2026-12-03.csv").write_bytes(
+        latest_sdn_csv(shared_data, tmp_path / "work")
+    )
+    (archive / "us/state/global_magnitsky_reports").mkdir(parents=True)
+    shutil.copy(
+        fixtures / "texts/state_gloma_report_2023_record.txt",
+        archive / "us/state/global_magnitsky_reports/2024-03532.txt",
+    )
+    with open_store(tmp_path / "db.duckdb") as store:
+        build.build(store, settings.load(), archive)
+        links = dict(
+            store.rows(
+                "SELECT a.name, l.source_id FROM actions a JOIN action_links l"
+                " USING (document_id, seq) JOIN texts t USING (document_id)"
+                " WHERE t.kind = 'state_report'"
+            )
+        )
+        made = store.rows(
+            "SELECT source_id, name, date_quality, date_source FROM designations"
+            " WHERE date_source LIKE '%2024-03532%'"
+        )
+        exact = store.rows(
+            "SELECT DISTINCT source_id FROM designations WHERE date_quality = 'exact'"
+            " AND program = 'US-GLOMAG'"
+        )
+        coverage = recount_coverage(store)
+
+    assert links["Jefferson Tamba Koijee"] is None
+    linked = {sid for sid in links.values() if sid}
+    assert len(linked) == len(links) - 1
+    assert all(not sid.startswith("name:") for sid, *_ in made)  # none from the text alone
+    assert {sid for sid, *_ in made} == linked  # each linked designee is dated by it
+    assert linked <= {sid for (sid,) in exact}
+    assert coverage == [
+        f"2024-03532.txt: {len(linked)} of {len(links)} designees linked to a list entry;"
+        " not linked, no designation made from the text: Jefferson Tamba Koijee"
+    ]

@@ -22,6 +22,7 @@ from magnitsky.analysis.precedents import KINDS, firsts
 from magnitsky.analysis.texts import THEMES, VICTIM, vocabulary
 from magnitsky.history.dating import DATE_QUALITIES
 from magnitsky.history.events import EVENT_TYPES
+from magnitsky.history.unlisted import recount_coverage
 from magnitsky.listing import SCHEMAS, ReaderError
 from magnitsky.output import FORMATS, render
 from magnitsky.stats import parse_year_end, with_average, with_coverage, yearly
@@ -154,6 +155,8 @@ def _summary(report: building.BuildReport, store: Store) -> None:
         f"dated actions not linked to an entry: {unlinked} (magnitsky actions --unlinked);"
         f" date conflicts: {conflicts} (magnitsky conflicts)"
     )
+    for line in recount_coverage(store):
+        click.echo(f"recounted designations: {line}")
     if report.matching:
         click.echo(f"persons across lists: {report.matching}")
     for line in report.not_read:

@@ -469,9 +469,12 @@ def derive_designations(store: Store, source: str, only: set[str] | None = None)
             written += _write_rows(store, out)
     for sid in list(by_entry):  # entries with actions but no events
         apply(sid, {})
+    recounts = unlisted.recounting(store)  # they make no designation of their own
+    orphans[:] = [(sid, a) for sid, a in orphans if a.document_id not in recounts]
     inside: dict[str, list[ActionRow]] = {}
     if only is None:
-        for sid, action in cluster_unlinked([a for a in actions if not a.linked_id]):
+        unlinked = [a for a in actions if not a.linked_id and a.document_id not in recounts]
+        for sid, action in cluster_unlinked(unlinked):
             if not _inside(action.action_date, coverage):
                 orphans.extend((sid, action.with_tags((t,))) for t in action.tags)
             else:

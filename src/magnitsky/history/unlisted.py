@@ -111,6 +111,41 @@ def _no_entry(action: ActionRow) -> bool:
     return action.method == NO_ENTRY
 
 
+RECOUNTS = ("state_report",)
+"""Kinds of official text that recount designations made by another document (the State
+Department's annual report retells the year's Treasury actions): their designees date
+and evidence a listing they link to, and never make a designation of their own."""
+
+
+def recounting(store: Store) -> set[int]:
+    """The documents (ids) that recount designations (see :data:`RECOUNTS`)."""
+    return {
+        int(d)
+        for (d,) in store.rows(
+            "SELECT document_id FROM texts WHERE kind IN (SELECT UNNEST(?))", [list(RECOUNTS)]
+        )
+    }
+
+
+def recount_coverage(store: Store) -> list[str]:
+    """One line per recounting text: how many of its designees link to a list entry, and
+    which do not (those make no designation: ``magnitsky actions --unlinked``)."""
+    lines = []
+    for document, designees, linked, missing in store.rows(
+        "SELECT a.document, count(*), count(l.source_id),"
+        " list(a.name ORDER BY a.seq) FILTER (WHERE l.source_id IS NULL)"
+        " FROM actions a JOIN texts t USING (document_id)"
+        " LEFT JOIN action_links l USING (document_id, seq)"
+        " WHERE t.kind IN (SELECT UNNEST(?)) GROUP BY a.document ORDER BY a.document",
+        [list(RECOUNTS)],
+    ):
+        line = f"{document}: {linked} of {designees} designees linked to a list entry"
+        if missing:
+            line += "; not linked, no designation made from the text: " + "; ".join(missing)
+        lines.append(line)
+    return lines
+
+
 def person_by_text(store: Store, actions: Iterable[ActionRow]) -> set[tuple[int, int]]:
     """The text actions whose facts show a person (a role such as minister or judge, or a
     designation as the leader of an entity): texts do not say "individual" the way the
