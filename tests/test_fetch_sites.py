@@ -213,6 +213,7 @@ SOURCE_OF = {
     "/dfat/regulation8_consolidated.xlsx": "au-dfat",
     "/ofac-downloads/sdnnew23.txt": "us-ofac-changes",
     "/ofac-sls/sdn.csv": "us-ofac-sdn",
+    "/ofac-sls/sdn_advanced.xml": "us-ofac-sdn",
 }
 
 
@@ -241,8 +242,16 @@ SOURCE_OF = {
             "an HTML page",
         ),
         ("/ofac-sls/sdn.csv", Reply(b"", content_type="text/csv"), "empty body"),
+        (
+            "/ofac-sls/sdn_advanced.xml",
+            Reply(
+                b'<?xml version="1.0"?>\n<!DOCTYPE Sanctions [<!ENTITY x SYSTEM'
+                b' "file:///etc/passwd">]>\n<Sanctions>&x;</Sanctions>\n'
+            ),
+            "declares entities",
+        ),
     ],
-    ids=["500", "html-list", "truncated", "another-file", "html-changes", "empty"],
+    ids=["500", "html-list", "truncated", "another-file", "html-changes", "empty", "entities"],
 )
 def test_a_bad_answer_is_reported_and_not_archived(
     server: Server, tmp_path: Path, path: str, reply: Reply, problem: str

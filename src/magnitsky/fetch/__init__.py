@@ -34,13 +34,12 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-import lxml.html
-
 from magnitsky.fetch import checks
 from magnitsky.fetch.archive import DatedName, Remembered, State, digest, write_atomically
 from magnitsky.fetch.declarations import declarations, fetchable
 from magnitsky.fetch.http import Client, Rejected
 from magnitsky.listing import ReaderError
+from magnitsky.readers import files
 from magnitsky.settings import Settings
 
 EASTERN = ZoneInfo("America/New_York")
@@ -375,14 +374,14 @@ def _plan_recent(run: _Run, source: str, decl: dict[str, Any]) -> list[_Item]:
         try:
             answer = run.client.get(url)
             checks.check_head(answer.body, answer.content_type, "a listing", html_expected=True)
-        except Rejected as rejection:
+            links, more = _listing_links(answer.body, answer.url)
+        except (Rejected, ReaderError) as rejection:
             run.results.append(
                 FetchResult(
                     f"listing page {page}", url, "rejected", None, 0, str(rejection), source
                 )
             )
             break
-        links, more = _listing_links(answer.body, answer.url)
         new = {day: title for day, title in links.items() if day not in found}
         found.update(new)
         oldest = min(new, default=None)
@@ -419,7 +418,7 @@ def _title_words(fetch: dict[str, Any]) -> tuple[str, ...]:
 def _listing_links(body: bytes, page_url: str) -> tuple[dict[str, str], bool]:
     """Action date (YYYYMMDD) -> the titles its links carry on a listing page; and whether
     the page links a next one (Drupal's pager: ``rel="next"``)."""
-    root = lxml.html.document_fromstring(body)
+    root = files.html_root(body.decode("utf-8", "replace"), page_url)
     out: dict[str, str] = {}
     more = bool(root.xpath("//a[@rel='next']"))
     for anchor in root.iter("a"):

@@ -25,6 +25,7 @@ from lxml import etree
 
 from magnitsky.fetch.http import Rejected
 from magnitsky.listing import ReaderError
+from magnitsky.readers import files
 from magnitsky.readers.ofac_csv import record_lines
 
 
@@ -54,17 +55,22 @@ def check_head(
 
 
 def check_xml(body: bytes, root: str | None) -> None:
-    """Parse to the end (a cut file fails at its end) without holding the tree."""
+    """Parse to the end (a cut file fails at its end) without holding the tree, with the
+    readers' safe options (:mod:`magnitsky.readers.files`: no DTD, no entity, no network;
+    a file that declares entities is refused unparsed)."""
     last = None
     try:
+        files.check_no_entities(body, "the download")
         for _event, element in etree.iterparse(
-            io.BytesIO(body), events=("end",), resolve_entities=False, no_network=True
+            io.BytesIO(body), events=("end",), **files.XML_PARSER_OPTIONS
         ):
             last = element
             element.clear(keep_tail=True)
             parent = element.getparent()  # None for the root, which a comment may precede
             while parent is not None and element.getprevious() is not None:
                 del parent[0]
+    except ReaderError as error:
+        raise Rejected(error.problem) from error
     except etree.XMLSyntaxError as error:
         raise Rejected(f"the XML does not parse: {error}") from error
     # The root element ends last.
