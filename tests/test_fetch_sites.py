@@ -410,3 +410,25 @@ def test_a_past_year_archive_fetched_during_its_year_is_fetched_again(
     assert len(server.requests_to("/ofac-downloads/sdnnew23.txt")) == asked + 1
     run(server, archive, LATER, sources=["us-ofac-changes"])
     assert len(server.requests_to("/ofac-downloads/sdnnew23.txt")) == asked + 1
+
+
+def test_a_list_cut_at_a_line_break_is_rejected_by_its_missing_end_byte(
+    server: Server, tmp_path: Path
+) -> None:
+    """OFAC's sdn.csv ends with an end-of-file byte; a copy cut exactly at a line break has
+    whole lines and loses few entries (under MAGNITSKY_MAX_LOSS), but not that byte."""
+    path = "/ofac-sls/sdn.csv"
+    whole = server.mirror.routes[path].body
+    assert whole.endswith(b"\r\n\x1a")
+    archive = tmp_path / "archive"
+    assert by_name(run(server, archive, sources=["us-ofac-sdn"]))["us-ofac-sdn sdn.csv"].ok
+    lines = whole.splitlines(keepends=True)
+    cut = b"".join(lines[: len(lines) - 20])  # 19 entries and the end byte lost
+    server.mirror.routes[path] = Reply(cut, content_type="text/csv")
+    result = by_name(run(server, archive, LATER, sources=["us-ofac-sdn"]))["us-ofac-sdn sdn.csv"]
+    assert result.status == "rejected"
+    assert "end-of-file byte" in result.reason
+    # The same list, one entry fewer but whole, is a change, not a cut.
+    server.mirror.routes[path] = Reply(b"".join(lines[1:]), content_type="text/csv")
+    result = by_name(run(server, archive, LATER, sources=["us-ofac-sdn"]))["us-ofac-sdn sdn.csv"]
+    assert result.status == "archived"

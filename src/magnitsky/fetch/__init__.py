@@ -306,6 +306,8 @@ def _list_check(
         if spec.get("root") and kind != "xml":
             checks.check_xml(body, spec["root"])
         entries = count(body, label)
+        if kind == "ofac-csv":
+            checks.check_ofac_ending(body, dated.copies())
         if kind == "xml":
             return "the XML parses"
         checks.check_loss(entries, checks.newest_count(dated.copies(), count), max_loss)

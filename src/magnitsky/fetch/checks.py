@@ -132,6 +132,30 @@ def check_loss(count: int, baseline: tuple[Path, int] | None, max_loss: float) -
         )
 
 
+OFAC_EOF = b"\x1a"
+"""The end-of-file byte OFAC's own ``sdn.csv`` ends with, after its last line break."""
+
+
+def check_ofac_ending(body: bytes, copies: Sequence[Path]) -> None:
+    """A cut exactly at a line break leaves a file whose every line is whole. OFAC's own
+    ``sdn.csv`` ends with an end-of-file byte (``\\r\\n\\x1a``: all 308 versions of the
+    data folder's git history, downloaded from OFAC 2021–2024); copies kept by third-party
+    archives often lost it, so it is required only once the newest archived copy has it."""
+    if body.rstrip(b"\r\n\t ").endswith(OFAC_EOF) or not copies:
+        return
+    try:
+        with copies[-1].open("rb") as handle:
+            handle.seek(max(0, copies[-1].stat().st_size - 16))
+            previous = handle.read()
+    except OSError:
+        return
+    if previous.rstrip(b"\r\n\t ").endswith(OFAC_EOF):
+        raise Rejected(
+            f"truncated: no end-of-file byte (0x1A) at its end, which {copies[-1].name} has:"
+            " cut at a line break?"
+        )
+
+
 def newest_count(
     copies: Sequence[Path], count: Callable[[bytes, str], int]
 ) -> tuple[Path, int] | None:
