@@ -73,33 +73,48 @@ def test_only_an_archive_of_a_year_the_list_has_left_behind_closes_it(
     shared_data: Path, tmp_path: Path
 ) -> None:
     """One download of the list and the 2023 archive: while the newest list is of 2023 the
-    archive may still grow, and closes nothing; with a list of 2024 it closes 2023."""
+    archive may still grow, and closes nothing; a list of 2024 closes 2023, whether it is
+    added to that store (one newer snapshot: the fast path) or built with it from scratch."""
     sdn = latest_sdn_csv(shared_data, tmp_path / "work")
     archive = tmp_path / "archive"
     (archive / "us/ofac/snapshots").mkdir(parents=True)
     (archive / "us/ofac/changes").mkdir(parents=True)
     shutil.copy(shared_data / "us/ofac/changes/sdnnew23.txt", archive / "us/ofac/changes")
     (archive / "us/ofac/snapshots/sdn_2023-12-30.csv").write_bytes(sdn)
-    _build(archive, tmp_path / "running.duckdb")
-    (archive / "us/ofac/snapshots/sdn_2023-12-30.csv").rename(
-        archive / "us/ofac/snapshots/sdn_2024-05-03.csv"
-    )
-    _build(archive, tmp_path / "closed.duckdb")
+    _build(archive, tmp_path / "added.duckdb")
+    running = figures(tmp_path / "added.duckdb")
+    # The next year's list, one (Cuba) entry fewer: a change, so a new snapshot.
+    (archive / "us/ofac/snapshots/sdn_2024-05-03.csv").write_bytes(sdn.split(b"\n", 1)[1])
+    _build(archive, tmp_path / "added.duckdb")
+    _build(archive, tmp_path / "fresh.duckdb")
+    added, fresh = figures(tmp_path / "added.duckdb"), figures(tmp_path / "fresh.duckdb")
 
-    def figures(db: Path) -> tuple[set[int], int, int]:
-        """Complete years; US-GLOMAG designations possibly and exactly in 2023."""
-        with open_store(db, read_only=True) as store:
-            rows = store.dicts("SELECT * FROM designations WHERE program = 'US-GLOMAG'")
-            years = complete_years(store, "us-ofac-sdn")
-        where = [(r["date_quality"], placement(r, window(2023))) for r in rows]
-        return (
-            years,
-            sum(1 for q, p in where if q != "exact" and p is not None),
-            sum(1 for q, p in where if q == "exact" and p == "certain"),
+    assert running[0] == set() and added[0] == {2023}
+    assert running[1] > 0  # every listing the archive does not date may be of 2023
+    assert added[1] == 0  # ... until the year is over: then none is
+    assert running[2] == added[2] > 0  # what the archive dates, it dates either way
+    assert added == fresh
+    assert dating(tmp_path / "added.duckdb") == dating(tmp_path / "fresh.duckdb")
+
+
+def dating(db: Path) -> set[tuple[object, ...]]:
+    with open_store(db, read_only=True) as store:
+        return set(
+            store.rows(
+                "SELECT source_id, program, listed_not_before, listed_not_after,"
+                " CAST(listed_not_in AS VARCHAR), date_quality FROM designations"
+            )
         )
 
-    running, closed = figures(tmp_path / "running.duckdb"), figures(tmp_path / "closed.duckdb")
-    assert running[0] == set() and closed[0] == {2023}
-    assert running[1] > 0  # every listing the archive does not date may be of 2023
-    assert closed[1] == 0  # ... until the year is over: then none is
-    assert running[2] == closed[2] > 0  # what the archive dates, it dates either way
+
+def figures(db: Path) -> tuple[set[int], int, int]:
+    """Complete years; US-GLOMAG designations possibly and exactly in 2023."""
+    with open_store(db, read_only=True) as store:
+        rows = store.dicts("SELECT * FROM designations WHERE program = 'US-GLOMAG'")
+        years = complete_years(store, "us-ofac-sdn")
+    where = [(r["date_quality"], placement(r, window(2023))) for r in rows]
+    return (
+        years,
+        sum(1 for q, p in where if q != "exact" and p is not None),
+        sum(1 for q, p in where if q == "exact" and p == "certain"),
+    )

@@ -70,6 +70,17 @@ def complete_years(store: Store, source: str) -> set[int]:
     return years
 
 
+def year_turned(store: Store, source: str) -> bool:
+    """The newest accepted snapshot of the list is the first of its year: the archives of
+    earlier years may have become complete, for every designation of the list."""
+    rows = store.rows(
+        "SELECT as_of_date FROM snapshots WHERE source = ? AND status = 'accepted'"
+        " ORDER BY as_of_date DESC LIMIT 2",
+        [source],
+    )
+    return len(rows) == 2 and rows[0][0].year != rows[1][0].year
+
+
 def year_span(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 

@@ -425,6 +425,8 @@ def derive_designations(store: Store, source: str, only: set[str] | None = None)
     coverage = _coverage(store, source)
     if only is not None:
         only = _widen(store, source, only, actions, old_links, coverage)
+    if only is not None and closed_years.year_turned(store, source):
+        only = None  # an archive of the year before may close it for every entry now
     _clear(store, source, only)
     duplicates = {
         (sid, key)
