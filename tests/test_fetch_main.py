@@ -91,6 +91,8 @@ def test_main_job_without_data_folder_matches_the_data_folder_build(
     # The job's own yearly table gives the year's persons as one number, not a range.
     row = next(line.split() for line in done.stdout.splitlines() if line.startswith(f"{YEAR} "))
     assert row[1] == str(want["persons"])
+    # The State report's designee that links to no entry is said, and makes no designation.
+    assert "no designation made from the text: Jefferson Tamba Koijee" in done.stdout
 
 
 def closed_in(db: Path) -> list[str]:
