@@ -110,7 +110,7 @@ class _Evidence:
         self.linked: set[tuple[int, str, str]] = set()
         self.unlinked: dict[tuple[int, str], list[ActionRow]] = {}
         self.entries = Entries(store, source)
-        self.suspects: dict[tuple[int, str], set[str]] = {}
+        self.suspects: dict[tuple[int, str, str], bool] = {}
         self.renamed: dict[tuple[int, str, str], set[date]] = {}
         """Days of a change whose previous form already carried the tag."""
         self.follows: dict[tuple[int, str, str], set[date]] = {}
@@ -141,18 +141,19 @@ class _Evidence:
         added_names = self.follows.get((year, sid, tag), set())
         if added_names - self.renamed.get((year, sid, tag), set()):
             return "a change of the year adds names to the entry without its previous form"
-        if sid in self._suspects(year, tag) or sid in self._suspects(year, ""):
+        if self._suspect(year, tag, sid) or self._suspect(year, "", sid):
             return "an action of the year linked to no entry may be this entry's"
         return None
 
-    def _suspects(self, year: int, tag: str) -> set[str]:
-        key = (year, tag)
+    def _suspect(self, year: int, tag: str, sid: str) -> bool:
+        """Whether the entry is a candidate for an unlinked action of the year under the
+        tag (only this entry is scored: the actions' other candidates are not needed)."""
+        key = (year, tag, sid)
         if key not in self.suspects:
-            self.suspects[key] = {
-                c.listing.source_id
-                for a in self.unlinked.get(key, ())
-                for c in self.entries.candidates(a.content, a.tags)
-            }
+            self.suspects[key] = any(
+                self.entries.candidates(a.content, a.tags, among={sid})
+                for a in self.unlinked.get((year, tag), ())
+            )
         return self.suspects[key]
 
 

@@ -56,12 +56,22 @@ class Entries:
                             self.by_word.setdefault(word, set()).add(sid)
         return self.by_word
 
-    def candidates(self, content: dict[str, Any], tags: Sequence[str]) -> list[Candidate]:
-        """The entries that may be the designee of an action (its entry as the document
-        states it, and its program tags), best first, one per entry."""
+    def shortlist(self, content: dict[str, Any]) -> set[str]:
+        """The entries sharing a telling word with a name of the action's entry."""
         index = self._index()
         names = [content["name"], *(content.get("aliases") or [])]
-        sids = {s for n in names for w in tokens(n or "") for s in index.get(w, ())}
+        return {s for n in names for w in tokens(n or "") for s in index.get(w, ())}
+
+    def candidates(
+        self, content: dict[str, Any], tags: Sequence[str], among: set[str] | None = None
+    ) -> list[Candidate]:
+        """The entries that may be the designee of an action (its entry as the document
+        states it, and its program tags), best first, one per entry; ``among``: only
+        these entries are scored (each entry is scored on its own, so the answer for an
+        entry does not depend on the others)."""
+        sids = self.shortlist(content)
+        if among is not None:
+            sids &= among
         if not sids:
             return []
         listings = [
