@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from magnitsky.evidence.text import wordset
 
@@ -47,8 +48,10 @@ def is_name_token(token: str) -> bool:
     return bool(_NAME_TOKEN.match(token.strip(",;:")))
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Case- and accent-free, punctuation as spaces: for comparing names."""
+    """Case- and accent-free, punctuation as spaces: for comparing names (kept for the
+    texts met again: a release's paragraphs are folded once per entry it may name)."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return " ".join(re.sub(r"[^\w&]+", " ", text.replace("’", "'").replace("'", "")).split())
