@@ -13,6 +13,7 @@ from magnitsky.history import snapshots as snaps
 from magnitsky.history.dating import derive_designations
 from magnitsky.history.documents import is_stored, store_actions
 from magnitsky.history.events import append_latest, derive_events
+from magnitsky.history.readahead import ReadAhead
 from magnitsky.history.texts import store_text
 from magnitsky.listing import ReaderError
 from magnitsky.readers import detect
@@ -117,12 +118,16 @@ def _documents(
     report: BuildReport,
     progress: Progress,
     kinds: dict[Path, str] | None = None,
+    ahead: ReadAhead | None = None,
 ) -> None:
     for path in paths:
         if _read_before(store, path, report):
             continue
-        kind, actions = document_actions(path, (kinds or {}).get(path))
-        check_actions(actions, path)
+        read = ahead.document(path) if ahead else None
+        if read is None:
+            read = document_actions(path, (kinds or {}).get(path))
+            check_actions(read[1], path)
+        kind, actions = read
         stored = store_actions(store, path, kind, actions)
         if report.document(stored):
             progress(f"{kind}: {stored} actions  {path}")
@@ -291,30 +296,52 @@ def build(
         raise ReaderError(data_dir, "no such data folder")
     report = BuildReport()
     ofac = data_dir / "us" / "ofac"
+    dated = sorted((ofac / "changes").glob("sdnnew*.txt"))
+    dated += sorted((ofac / "recent_actions").glob("*.htm*"))
+    try:
+        declared_files: list[snaps.SnapshotInput] | None = _declared_inputs(data_dir)
+    except ReaderError:
+        declared_files = None  # raised below, where a build without reading ahead does
     with store.transaction():
-        added: list[int] = []
-        for bundle in sorted(ofac.glob("*.bundle")):
-            added += _bundle_snapshots(store, bundle, report, progress)
-        for folder in (ofac / "snapshots", ofac / "advanced"):
-            if folder.is_dir():
-                added += _snapshots(store, snaps.folder_snapshots(folder), report, progress)
-        documents = sorted((ofac / "changes").glob("sdnnew*.txt"))
-        documents += sorted((ofac / "recent_actions").glob("*.htm*"))
-        # An advanced XML that is unreadable is already kept as a rejected snapshot.
-        documents += [
-            p
-            for p in sorted((ofac / "advanced").glob("*.xml"))
-            if not any(str(p) in problem for problem in report.unreadable)
-        ]
-        _documents(store, documents, report, progress)
-        _texts(store, _text_files(data_dir), report, progress)
-        added += _snapshots(store, _declared_inputs(data_dir), report, progress)
+        with ReadAhead(dated, declared_files or []) as ahead:
+            added = _read_folder(store, data_dir, dated, declared_files, report, progress, ahead)
         _finish(store, settings, added, report, progress)
         from magnitsky.recommendations.outcomes import reevaluate
 
         reevaluate(store, settings.recommendations_db, progress)  # civil-society recommendations
     report.not_read = _not_read(data_dir)
     return report
+
+
+def _read_folder(
+    store: Store,
+    data_dir: Path,
+    dated: list[Path],
+    declared_files: list[snaps.SnapshotInput] | None,
+    report: BuildReport,
+    progress: Progress,
+    ahead: ReadAhead,
+) -> list[int]:
+    """The reading phase of a build: every file stored, in this order (the files of
+    ``ahead`` parsed meanwhile in a second process); the ids of the snapshots added."""
+    ofac = data_dir / "us" / "ofac"
+    added: list[int] = []
+    for bundle in sorted(ofac.glob("*.bundle")):
+        added += _bundle_snapshots(store, bundle, report, progress)
+    for folder in (ofac / "snapshots", ofac / "advanced"):
+        if folder.is_dir():
+            added += _snapshots(store, snaps.folder_snapshots(folder), report, progress)
+    # An advanced XML that is unreadable is already kept as a rejected snapshot.
+    documents = dated + [
+        p
+        for p in sorted((ofac / "advanced").glob("*.xml"))
+        if not any(str(p) in problem for problem in report.unreadable)
+    ]
+    _documents(store, documents, report, progress, ahead=ahead)
+    _texts(store, _text_files(data_dir), report, progress)
+    declared_files = declared_files or _declared_inputs(data_dir)
+    added += _snapshots(store, ahead.snapshots(declared_files), report, progress)
+    return added
 
 
 def _text_files(data_dir: Path) -> list[Path]:

@@ -57,6 +57,11 @@ class SnapshotInput:
     known_hash: str | None = None
     """The content's hash where its container already computed one (git's blob id), so a
     history's hundreds of snapshots are not hashed again."""
+    read_ahead: Callable[[], list[tuple[int, Listing]]] | None = field(
+        default=None, compare=False, repr=False
+    )
+    """A declared list's listings with their record hashes, parsed in a second process
+    (:mod:`magnitsky.history.readahead`); raises the reader's error as reading would."""
 
     @property
     def as_of_date(self) -> date:
@@ -104,6 +109,11 @@ def content_hash(data: bytes) -> str:
 
 def _hash64(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
+
+
+def listing_hash(listing: Listing) -> int:
+    """A listing's record hash (of a reader that parses a whole file)."""
+    return _hash64(listing.content_hash().encode())
 
 
 def _sorted(blob: bytes | None) -> np.ndarray:
@@ -287,6 +297,8 @@ class SnapshotReader:
         if snap.format == "sdn-advanced":
             return self._advanced_members(snap)
         if snap.format != "sdn-csv":
+            if snap.read_ahead is not None:
+                return self._hashed_members(snap.read_ahead())
             return self._listing_members(snap, declared_listings(snap))
         body = ofac_csv.entry_body(snap.data, snap.origin)
         previous = self.previous
@@ -360,9 +372,11 @@ class SnapshotReader:
 
     def _listing_members(self, snap: SnapshotInput, listings: list[Listing]) -> list[int]:
         """Readers that parse a whole file: one hash per listing's content."""
+        return self._hashed_members([(listing_hash(x), x) for x in listings])
+
+    def _hashed_members(self, hashed: list[tuple[int, Listing]]) -> list[int]:
         hashes = []
-        for listing in listings:
-            h = _hash64(listing.content_hash().encode())
+        for h, listing in hashed:
             if h not in self.known:
                 self._remember(h, listing)
             hashes.append(h)

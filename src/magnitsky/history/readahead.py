@@ -1,0 +1,204 @@
+"""Reading ahead: the files of a build that do not depend on the store (the declared
+lists' files, the dated documents) parsed in a second process while this one walks the
+US history and stores.
+
+Only the parsing moves: what is read is handed back in the order a sequential build
+reads it, and this process stores it then, so snapshot ids, records and actions come out
+exactly as they would without it. A file the worker cannot read gives back its
+:class:`ReaderError` (file and problem), raised here at the moment the sequential build
+would have raised it: a bad declared file is kept as a rejected snapshot with the same
+reason, a bad document aborts the build and leaves the store as it was. Anything else
+going wrong over there (the process killed, an unexpected exception) reads the file here
+instead, as if nothing had been read ahead.
+
+The worker is a plain ``python -m magnitsky.history.readahead`` fed pickles through a
+pipe, not a ``multiprocessing`` pool: a spawned pool runs the caller's main script again
+in the child, which breaks any script that builds without a ``__main__`` guard, and a
+forked one would copy the store's connection and its threads.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import replace
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from magnitsky.actions import DatedAction
+from magnitsky.history import snapshots as snaps
+from magnitsky.listing import Listing, ReaderError
+
+Problem = tuple[str, str]
+"""A :class:`ReaderError`'s file and problem, as the worker found it."""
+Hashed = list[tuple[int, Listing]]
+"""A declared file's listings, each with its record hash."""
+Job = tuple[str, Any]
+"""``("document", path)`` or ``("declared", snapshot)``."""
+
+MIN_BYTES = 4 << 20
+"""Below this many bytes to read ahead, a second process costs more than it saves (its
+start-up imports the readers: about half a second of the other core)."""
+
+
+class _Failed:
+    """The worker could not read a file for a reason other than a :class:`ReaderError`:
+    it is read here instead."""
+
+
+@snaps.without_gc_pauses
+def _run(job: Job) -> tuple[Any, Problem | None] | _Failed:
+    kind, arg = job
+    try:
+        if kind == "declared":
+            listings = snaps.declared_listings(arg)
+            return [(snaps.listing_hash(x), x) for x in listings], None
+        from magnitsky.build import document_actions
+        from magnitsky.readers.expectations import check_actions
+
+        found, actions = document_actions(arg)
+        check_actions(actions, arg)
+        return (found, actions), None
+    except ReaderError as error:
+        return None, (str(error.path), error.problem)
+    except Exception:  # read again in the caller, which raises it there
+        return _Failed()
+
+
+def _worker() -> None:
+    """The second process: jobs from stdin, one pickled answer per job on stdout (the
+    readers' own prints go to stderr)."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    jobs: list[Job] = pickle.load(sys.stdin.buffer)
+    for job in jobs:
+        pickle.dump(_run(job), out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+
+class ReadAhead:
+    """Parses ``documents`` (read by their names) and the ``declared`` snapshots in a
+    second process, in that order; a context manager that stops it. With one core, or
+    too little to read, nothing is read ahead and every file is read here as before."""
+
+    def __init__(self, documents: list[Path], declared: list[snaps.SnapshotInput]) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.futures: dict[tuple[str, str], Future[Any]] = {}
+        size = sum(len(s.data) for s in declared) + sum(_size(p) for p in documents)
+        if (os.cpu_count() or 1) < 2 or size < MIN_BYTES:
+            return
+        jobs: list[Job] = [("document", p) for p in documents]
+        jobs += [("declared", s) for s in declared]
+        keys = [(kind, str(p)) for kind, p in jobs[: len(documents)]]
+        keys += [("declared", s.origin) for s in declared]
+        self.futures = {key: Future() for key in keys}
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "magnitsky.history.readahead"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+        except OSError:
+            self.futures = {}
+            return
+        assert self.process.stdin and self.process.stdout
+        self.threads = [
+            threading.Thread(target=_send, args=(self.process.stdin, jobs), daemon=True),
+            threading.Thread(
+                target=_receive,
+                args=(self.process.stdout, list(self.futures.values())),
+                daemon=True,
+            ),
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def __enter__(self) -> ReadAhead:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self.process is None:
+            return
+        self.process.kill()
+        self.process.wait()
+        for thread in self.threads:
+            thread.join()
+        assert self.process.stdout
+        self.process.stdout.close()
+        self.process = None
+
+    def _value(self, key: tuple[str, str]) -> Any:
+        future = self.futures.get(key)
+        if future is None:
+            return None
+        found = future.result()
+        if isinstance(found, _Failed):
+            return None
+        value, problem = found
+        if problem is not None:
+            raise ReaderError(*problem)
+        return value
+
+    def document(self, path: Path) -> tuple[str, list[DatedAction]] | None:
+        """What reading ``path`` by its name gives, its actions checked (raises as
+        reading it would), if it was read ahead; else None."""
+        found: tuple[str, list[DatedAction]] | None = self._value(("document", str(path)))
+        return found
+
+    def snapshots(self, declared: list[snaps.SnapshotInput]) -> list[snaps.SnapshotInput]:
+        """The declared snapshots, each carrying what was read ahead of it."""
+        out = []
+        for snap in declared:
+            if ("declared", snap.origin) in self.futures:
+                snap = replace(snap, read_ahead=self._reader(snap))
+            out.append(snap)
+        return out
+
+    def _reader(self, snap: snaps.SnapshotInput) -> Callable[[], Hashed]:
+        def read() -> Hashed:
+            found: Hashed | None = self._value(("declared", snap.origin))
+            if found is None:  # failed over there: read here
+                found = [(snaps.listing_hash(x), x) for x in snaps.declared_listings(snap)]
+            return found
+
+        return read
+
+
+def _send(pipe: IO[bytes], jobs: list[Job]) -> None:
+    try:
+        pickle.dump(jobs, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        pipe.close()
+    except (OSError, ValueError):
+        pass  # the worker stopped: every answer it owes is read here
+
+
+def _receive(pipe: IO[bytes], futures: list[Future[Any]]) -> None:
+    for future in futures:
+        try:
+            answer = pickle.load(pipe)
+        except Exception:  # stopped or killed: the rest is read here
+            answer = _Failed()
+        future.set_result(answer)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+if __name__ == "__main__":
+    _worker()
