@@ -298,12 +298,11 @@ def build(
     ofac = data_dir / "us" / "ofac"
     dated = sorted((ofac / "changes").glob("sdnnew*.txt"))
     dated += sorted((ofac / "recent_actions").glob("*.htm*"))
-    try:
-        declared_files: list[snaps.SnapshotInput] | None = _declared_inputs(data_dir)
-    except ReaderError:
-        declared_files = None  # raised below, where a build without reading ahead does
+    # Read now to be parsed ahead; a problem is raised below, where it always was.
+    declared_files = _or_none(lambda: _declared_inputs(data_dir))
+    us_files = _or_none(lambda: snaps.folder_snapshots(ofac / "snapshots"))
     with store.transaction():
-        with ReadAhead(dated, declared_files or []) as ahead:
+        with ReadAhead(us_files or [], dated, declared_files or []) as ahead:
             added = _read_folder(store, data_dir, dated, declared_files, report, progress, ahead)
         _finish(store, settings, added, report, progress)
         from magnitsky.recommendations.outcomes import reevaluate
@@ -330,7 +329,8 @@ def _read_folder(
         added += _bundle_snapshots(store, bundle, report, progress)
     for folder in (ofac / "snapshots", ofac / "advanced"):
         if folder.is_dir():
-            added += _snapshots(store, snaps.folder_snapshots(folder), report, progress)
+            inputs = ahead.snapshots(snaps.folder_snapshots(folder))
+            added += _snapshots(store, inputs, report, progress)
     # An advanced XML that is unreadable is already kept as a rejected snapshot.
     documents = dated + [
         p
@@ -342,6 +342,13 @@ def _read_folder(
     declared_files = declared_files or _declared_inputs(data_dir)
     added += _snapshots(store, ahead.snapshots(declared_files), report, progress)
     return added
+
+
+def _or_none(read: Callable[[], list[snaps.SnapshotInput]]) -> list[snaps.SnapshotInput] | None:
+    try:
+        return read()
+    except ReaderError:
+        return None
 
 
 def _text_files(data_dir: Path) -> list[Path]:

@@ -81,10 +81,25 @@ def _as_written(forms: Sequence[str], text: str) -> str | None:
     return None
 
 
-def _found_in_text(listing: Listing, blocks: Sequence[Block], skip: set[int]) -> Designee | None:
+def _may_name(forms: Sequence[str], folded: str) -> bool:
+    """Whether a folded text holds every word of one of the names of two words or more
+    (what :func:`_pattern` finds, less the word boundaries): most entries of a day's
+    action are not in its release, and this spares compiling their pattern."""
+    return any(
+        len(words) > 1 and all(w in folded for w in words)
+        for words in (fold(f).split() for f in forms)
+    )
+
+
+def _found_in_text(
+    listing: Listing, blocks: Sequence[Block], skip: set[int], folded: str | None = None
+) -> Designee | None:
     """A designee read from the passages that name the entry, where the prose reader
-    found none: names in prose order, two words at least."""
+    found none: names in prose order, two words at least. ``folded``: the blocks that
+    may name it, folded and joined (to pass over an entry they cannot name)."""
     forms = [f for n in (listing.name, *listing.aliases) for f in prose_forms(n)]
+    if folded is not None and not _may_name(forms, folded):
+        return None
     pattern = _pattern(forms)
     if pattern is None:
         return None
@@ -157,11 +172,14 @@ def anchor(
         elif chosen:
             names = "; ".join(known[j].name for j in chosen)
             problems.append(f"{designee.name!r} may be any of these entries: {names}")
+    folded = "\n".join(
+        fold(b.text) for i, b in enumerate(blocks) if i not in skip and b.kind != "heading"
+    )
     for j, listing in enumerate(known):
         if j in used or not blocks:
             continue
         if any(_holds(listing, d) for d in out):
             continue  # a designee holds it, but which entry it is was not certain
-        if (found := _found_in_text(listing, blocks, set(skip))) is not None:
+        if (found := _found_in_text(listing, blocks, set(skip), folded)) is not None:
             out.append(found)
     return out, problems

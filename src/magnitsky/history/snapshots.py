@@ -57,11 +57,13 @@ class SnapshotInput:
     known_hash: str | None = None
     """The content's hash where its container already computed one (git's blob id), so a
     history's hundreds of snapshots are not hashed again."""
-    read_ahead: Callable[[], list[tuple[int, Listing]]] | None = field(
+    read_ahead: Callable[[], list[tuple[int, Listing]] | None] | None = field(
         default=None, compare=False, repr=False
     )
-    """A declared list's listings with their record hashes, parsed in a second process
-    (:mod:`magnitsky.history.readahead`); raises the reader's error as reading would."""
+    """Its listings with their record hashes, parsed in a second process
+    (:mod:`magnitsky.history.readahead`): a declared list's file whole (raises the
+    reader's error as reading would), or the entry lines of sdn.csv that parse. None:
+    not read there, read here."""
 
     @property
     def as_of_date(self) -> date:
@@ -109,6 +111,11 @@ def content_hash(data: bytes) -> str:
 
 def _hash64(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
+
+
+def line_hash(line: bytes) -> int:
+    """An sdn.csv entry line's record hash."""
+    return _hash64(line)
 
 
 def listing_hash(listing: Listing) -> int:
@@ -278,6 +285,8 @@ class SnapshotReader:
             r[0] for r in store.rows("SELECT record_hash FROM records WHERE source = ?", [source])
         }
         self.line_hashes: dict[bytes, int] = {}
+        self.parsed: dict[int, Listing] = {}
+        """The lines of the version being read that were parsed ahead, by hash."""
         self.new_records: dict[int, Listing] = {}
         self.previous: ofac_csv.Body | None = None
         """The last sdn.csv version read, with its lines (counted) and members."""
@@ -296,10 +305,12 @@ class SnapshotReader:
         check_date(snap.as_of_date, snap.origin, "the snapshot's date (as-of)")
         if snap.format == "sdn-advanced":
             return self._advanced_members(snap)
+        ahead = snap.read_ahead() if snap.read_ahead else None
         if snap.format != "sdn-csv":
-            if snap.read_ahead is not None:
-                return self._hashed_members(snap.read_ahead())
+            if ahead is not None:
+                return self._hashed_members(ahead)
             return self._listing_members(snap, declared_listings(snap))
+        self.parsed = dict(ahead) if ahead else {}
         body = ofac_csv.entry_body(snap.data, snap.origin)
         previous = self.previous
         self.previous = None  # until this version is read whole: a bad line starts anew
@@ -355,9 +366,12 @@ class SnapshotReader:
     def _line_hash(self, line: bytes, delimiter: str, origin: str) -> int:
         h = self.line_hashes.get(line)
         if h is None:
-            h = _hash64(line)
+            h = line_hash(line)
             if h not in self.known:
-                self._remember(h, ofac_csv.parse_line(line, delimiter, origin))
+                listing = self.parsed.get(h)
+                if listing is None:
+                    listing = ofac_csv.parse_line(line, delimiter, origin)
+                self._remember(h, listing)
             self.line_hashes[line] = h
         return h
 
