@@ -61,7 +61,7 @@ def test_the_worker_hands_back_a_readers_error_as_reading_here_raises_it(
     declared = snaps.declared_snapshot(book)
     with pytest.raises(ReaderError) as here:
         snaps.declared_listings(declared)
-    with readahead.ReadAhead([], [bad], [declared]) as ahead:
+    with readahead.ReadAhead([bad], [declared]) as ahead:
         assert ahead.process is not None  # read in a second process indeed
         with pytest.raises(ReaderError, match="not an SDN change archive") as error:
             ahead.document(bad)

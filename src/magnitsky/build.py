@@ -300,9 +300,8 @@ def build(
     dated += sorted((ofac / "recent_actions").glob("*.htm*"))
     # Read now to be parsed ahead; a problem is raised below, where it always was.
     declared_files = _or_none(lambda: _declared_inputs(data_dir))
-    us_files = _or_none(lambda: snaps.folder_snapshots(ofac / "snapshots"))
     with store.transaction():
-        with ReadAhead(us_files or [], dated, declared_files or []) as ahead:
+        with ReadAhead(dated, declared_files or []) as ahead:
             added = _read_folder(store, data_dir, dated, declared_files, report, progress, ahead)
         _finish(store, settings, added, report, progress)
         from magnitsky.recommendations.outcomes import reevaluate
@@ -329,8 +328,7 @@ def _read_folder(
         added += _bundle_snapshots(store, bundle, report, progress)
     for folder in (ofac / "snapshots", ofac / "advanced"):
         if folder.is_dir():
-            inputs = ahead.snapshots(snaps.folder_snapshots(folder))
-            added += _snapshots(store, inputs, report, progress)
+            added += _snapshots(store, snaps.folder_snapshots(folder), report, progress)
     # An advanced XML that is unreadable is already kept as a rejected snapshot.
     documents = dated + [
         p

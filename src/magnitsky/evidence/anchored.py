@@ -51,14 +51,22 @@ def _words(designee: Designee) -> set[frozenset[str]]:
     return {frozenset(tokens(n)) - stopwords() for n in designee.names()} - {frozenset()}
 
 
-def _holds(listing: Listing, designee: Designee) -> bool:
+def _holds(listing: Listing, designee: Designee, theirs: Names | None = None) -> bool:
     """The entry's name or an alias holds every telling word of one of the designee's
     names ("99th Light Infantry Division" in 99TH LIGHT INFANTRY DIVISION OF THE BURMESE
-    ARMY), or they are the same name."""
-    theirs = [frozenset(tokens(n)) for n in (listing.name, *listing.aliases)]
+    ARMY), or they are the same name. ``theirs``: the entry's :func:`_names`, if known."""
+    theirs = _names(listing) if theirs is None else theirs
     return any(mine <= t for mine in _words(designee) for t in theirs if len(mine) > 1) or any(
         frozenset(tokens(a)) in theirs for a in designee.names()
     )
+
+
+Names = list[frozenset[str]]
+
+
+def _names(listing: Listing) -> Names:
+    """The words of the entry's name and of each alias."""
+    return [frozenset(tokens(n)) for n in (listing.name, *listing.aliases)]
 
 
 def _authority(listing: Listing, sentences_: Sequence[str]) -> tuple[str | None, str | None]:
@@ -160,10 +168,15 @@ def anchor(
     out = list(designees)
     problems: list[str] = []
     used: set[int] = set()
+    entry_names = [_names(listing) for listing in known]  # once, not once per designee
     for i, designee in enumerate(designees):
         if designee.listing is not None:
             continue
-        held = [j for j, listing in enumerate(known) if j not in used and _holds(listing, designee)]
+        held = [
+            j
+            for j, listing in enumerate(known)
+            if j not in used and _holds(listing, designee, entry_names[j])
+        ]
         same = [j for j in held if _same(known[j], designee)]
         chosen = same if same else held
         if len(chosen) == 1:
@@ -178,7 +191,7 @@ def anchor(
     for j, listing in enumerate(known):
         if j in used or not blocks:
             continue
-        if any(_holds(listing, d) for d in out):
+        if any(_holds(listing, d, entry_names[j]) for d in out):
             continue  # a designee holds it, but which entry it is was not certain
         if (found := _found_in_text(listing, blocks, set(skip), folded)) is not None:
             out.append(found)

@@ -40,7 +40,7 @@ Problem = tuple[str, str]
 Hashed = list[tuple[int, Listing]]
 """A file's listings, each with its record hash."""
 Job = tuple[str, Any]
-"""``("document", path)``, ``("declared", snapshot)`` or ``("lines", snapshot)``."""
+"""``("document", path)`` or ``("declared", snapshot)``."""
 
 MIN_BYTES = 4 << 20
 """Below this many bytes to read ahead, a second process costs more than it saves (its
@@ -59,8 +59,6 @@ def _run(job: Job) -> tuple[Any, Problem | None] | _Failed:
         if kind == "declared":
             listings = snaps.declared_listings(arg)
             return [(snaps.listing_hash(x), x) for x in listings], None
-        if kind == "lines":
-            return _lines(arg), None
         from magnitsky.build import document_actions
         from magnitsky.readers.expectations import check_actions
 
@@ -71,22 +69,6 @@ def _run(job: Job) -> tuple[Any, Problem | None] | _Failed:
         return None, (str(error.path), error.problem)
     except Exception:  # read again in the caller, which raises it there
         return _Failed()
-
-
-def _lines(snap: snaps.SnapshotInput) -> Hashed:
-    """Every entry line of an sdn.csv or sdn.pip version parsed, with its record hash
-    (the line's): which of them are new is known only to the store, so all are read. A
-    line that does not parse is left out, to be parsed (and fail) where it is stored."""
-    from magnitsky.readers import ofac_csv
-
-    body = ofac_csv.entry_body(snap.data, snap.origin)
-    out: Hashed = []
-    for line in dict.fromkeys(body.lines()):
-        try:
-            out.append((snaps.line_hash(line), ofac_csv.parse_line(line, body.delimiter)))
-        except ReaderError:
-            continue
-    return out
 
 
 def _worker() -> None:
@@ -102,29 +84,24 @@ def _worker() -> None:
 
 
 class ReadAhead:
-    """Parses the entry lines of the ``us`` snapshots (sdn.csv, sdn.pip), the
-    ``documents`` (read by their names) and the ``declared`` snapshots in a second
-    process, in that order (the order a build stores them); a context manager that stops
-    it. With one core, or too little to read, nothing is read ahead and every file is
-    read here as before."""
+    """Parses the ``documents`` (read by their names) and the ``declared`` snapshots in
+    a second process, in that order (the order a build stores them); a context manager
+    that stops it. With one core, or too little to read, nothing is read ahead and every
+    file is read here as before.
 
-    def __init__(
-        self,
-        us: list[snaps.SnapshotInput],
-        documents: list[Path],
-        declared: list[snaps.SnapshotInput],
-    ) -> None:
+    The US snapshots' entry lines stay here: which of them are new only the store knows
+    (most are in the history read before them), and sending every line's parse back
+    cost more than parsing the new ones here."""
+
+    def __init__(self, documents: list[Path], declared: list[snaps.SnapshotInput]) -> None:
         self.process: subprocess.Popen[bytes] | None = None
         self.futures: dict[tuple[str, str], Future[Any]] = {}
-        us = [s for s in us if s.format == "sdn-csv"]
-        size = sum(len(s.data) for s in us + declared) + sum(_size(p) for p in documents)
+        size = sum(len(s.data) for s in declared) + sum(_size(p) for p in documents)
         if (os.cpu_count() or 1) < 2 or size < MIN_BYTES:
             return
-        jobs: list[Job] = [("lines", s) for s in us]
-        jobs += [("document", p) for p in documents]
+        jobs: list[Job] = [("document", p) for p in documents]
         jobs += [("declared", s) for s in declared]
-        keys = [("lines", s.origin) for s in us]
-        keys += [("document", str(p)) for p in documents]
+        keys = [("document", str(p)) for p in documents]
         keys += [("declared", s.origin) for s in declared]
         self.futures = {key: Future() for key in keys}
         try:
@@ -185,11 +162,11 @@ class ReadAhead:
         found: tuple[str, list[DatedAction]] | None = self._value(("document", str(path)))
         return found
 
-    def snapshots(self, inputs: list[snaps.SnapshotInput]) -> list[snaps.SnapshotInput]:
-        """The snapshots, each carrying what was read ahead of it."""
+    def snapshots(self, declared: list[snaps.SnapshotInput]) -> list[snaps.SnapshotInput]:
+        """The declared snapshots, each carrying what was read ahead of it."""
         out = []
-        for snap in inputs:
-            key = ("declared" if snap.format == snap.source else "lines", snap.origin)
+        for snap in declared:
+            key = ("declared", snap.origin)
             if key in self.futures:
                 snap = replace(snap, read_ahead=self._reader(key))
             out.append(snap)

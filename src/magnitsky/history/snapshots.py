@@ -60,10 +60,9 @@ class SnapshotInput:
     read_ahead: Callable[[], list[tuple[int, Listing]] | None] | None = field(
         default=None, compare=False, repr=False
     )
-    """Its listings with their record hashes, parsed in a second process
-    (:mod:`magnitsky.history.readahead`): a declared list's file whole (raises the
-    reader's error as reading would), or the entry lines of sdn.csv that parse. None:
-    not read there, read here."""
+    """A declared list's listings with their record hashes, parsed in a second process
+    (:mod:`magnitsky.history.readahead`); raises the reader's error as reading would.
+    None: not read there, to be read here."""
 
     @property
     def as_of_date(self) -> date:
@@ -111,11 +110,6 @@ def content_hash(data: bytes) -> str:
 
 def _hash64(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
-
-
-def line_hash(line: bytes) -> int:
-    """An sdn.csv entry line's record hash."""
-    return _hash64(line)
 
 
 def listing_hash(listing: Listing) -> int:
@@ -285,8 +279,6 @@ class SnapshotReader:
             r[0] for r in store.rows("SELECT record_hash FROM records WHERE source = ?", [source])
         }
         self.line_hashes: dict[bytes, int] = {}
-        self.parsed: dict[int, Listing] = {}
-        """The lines of the version being read that were parsed ahead, by hash."""
         self.new_records: dict[int, Listing] = {}
         self.previous: ofac_csv.Body | None = None
         """The last sdn.csv version read, with its lines (counted) and members."""
@@ -305,12 +297,11 @@ class SnapshotReader:
         check_date(snap.as_of_date, snap.origin, "the snapshot's date (as-of)")
         if snap.format == "sdn-advanced":
             return self._advanced_members(snap)
-        ahead = snap.read_ahead() if snap.read_ahead else None
         if snap.format != "sdn-csv":
+            ahead = snap.read_ahead() if snap.read_ahead else None
             if ahead is not None:
                 return self._hashed_members(ahead)
             return self._listing_members(snap, declared_listings(snap))
-        self.parsed = dict(ahead) if ahead else {}
         body = ofac_csv.entry_body(snap.data, snap.origin)
         previous = self.previous
         self.previous = None  # until this version is read whole: a bad line starts anew
@@ -366,12 +357,9 @@ class SnapshotReader:
     def _line_hash(self, line: bytes, delimiter: str, origin: str) -> int:
         h = self.line_hashes.get(line)
         if h is None:
-            h = line_hash(line)
+            h = _hash64(line)
             if h not in self.known:
-                listing = self.parsed.get(h)
-                if listing is None:
-                    listing = ofac_csv.parse_line(line, delimiter, origin)
-                self._remember(h, listing)
+                self._remember(h, ofac_csv.parse_line(line, delimiter, origin))
             self.line_hashes[line] = h
         return h
 
