@@ -24,6 +24,7 @@ import pickle
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import replace
@@ -73,7 +74,9 @@ def _run(job: Job) -> tuple[Any, Problem | None] | _Failed:
 
 def _worker() -> None:
     """The second process: jobs from stdin, one pickled answer per job on stdout (the
-    readers' own prints go to stderr)."""
+    readers' own prints go to stderr). It ends when the building process does, however
+    that ends (killed, it cannot ask this one to stop)."""
+    threading.Thread(target=_end_with, args=(os.getppid(),), daemon=True).start()
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
@@ -81,6 +84,12 @@ def _worker() -> None:
     for job in jobs:
         pickle.dump(_run(job), out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(0)
 
 
 class ReadAhead:
