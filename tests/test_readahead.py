@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from magnitsky import settings
-from magnitsky.build import build
+from magnitsky.build import _declared_inputs, build
 from magnitsky.history import readahead
 from magnitsky.history import snapshots as snaps
 from magnitsky.listing import ReaderError
@@ -112,3 +112,8 @@ def test_reading_ahead_stores_exactly_what_reading_here_stores(
     here, ahead = _tables(stores["here"]), _tables(stores["ahead"])
     assert len(here["records"]) > 2000 and len(here["snapshots"]) == 5
     assert ahead == here
+    # Built once, nothing is left to read ahead: a second build starts no second process.
+    declared = _declared_inputs(data)
+    assert len(declared) == 4
+    with open_store(stores["ahead"]) as store:
+        assert readahead.unread(store, [], declared) == ([], [])

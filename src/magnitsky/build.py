@@ -13,7 +13,7 @@ from magnitsky.history import snapshots as snaps
 from magnitsky.history.dating import derive_designations
 from magnitsky.history.documents import is_stored, store_actions
 from magnitsky.history.events import append_latest, derive_events
-from magnitsky.history.readahead import ReadAhead
+from magnitsky.history.readahead import ReadAhead, unread
 from magnitsky.history.texts import store_text
 from magnitsky.listing import ReaderError
 from magnitsky.readers import detect
@@ -301,7 +301,7 @@ def build(
     # Read now to be parsed ahead; a problem is raised below, where it always was.
     declared_files = _or_none(lambda: _declared_inputs(data_dir))
     with store.transaction():
-        with ReadAhead(dated, declared_files or []) as ahead:
+        with ReadAhead(*unread(store, dated, declared_files or [])) as ahead:
             added = _read_folder(store, data_dir, dated, declared_files, report, progress, ahead)
         _finish(store, settings, added, report, progress)
         from magnitsky.recommendations.outcomes import reevaluate

@@ -51,14 +51,26 @@ def _words(designee: Designee) -> set[frozenset[str]]:
     return {frozenset(tokens(n)) - stopwords() for n in designee.names()} - {frozenset()}
 
 
-def _holds(listing: Listing, designee: Designee, theirs: Names | None = None) -> bool:
+def _holds(
+    listing: Listing,
+    designee: Designee,
+    theirs: Names | None = None,
+    marks: tuple[set[frozenset[str]], Names] | None = None,
+) -> bool:
     """The entry's name or an alias holds every telling word of one of the designee's
     names ("99th Light Infantry Division" in 99TH LIGHT INFANTRY DIVISION OF THE BURMESE
-    ARMY), or they are the same name. ``theirs``: the entry's :func:`_names`, if known."""
+    ARMY), or they are the same name. ``theirs``: the entry's :func:`_names`, and
+    ``marks``: the designee's :func:`_marks`, if known."""
     theirs = _names(listing) if theirs is None else theirs
-    return any(mine <= t for mine in _words(designee) for t in theirs if len(mine) > 1) or any(
-        frozenset(tokens(a)) in theirs for a in designee.names()
+    words, own = _marks(designee) if marks is None else marks
+    return any(mine <= t for mine in words for t in theirs if len(mine) > 1) or any(
+        name in theirs for name in own
     )
+
+
+def _marks(designee: Designee) -> tuple[set[frozenset[str]], Names]:
+    """The designee's telling words per name, and the words of each name."""
+    return _words(designee), [frozenset(tokens(a)) for a in designee.names()]
 
 
 Names = list[frozenset[str]]
@@ -168,15 +180,20 @@ def anchor(
     out = list(designees)
     problems: list[str] = []
     used: set[int] = set()
-    entry_names = [_names(listing) for listing in known]  # once, not once per designee
+    # Each entry's and each designee's words once, not once per pair.
+    entry_names = [_names(listing) for listing in known]
+    marks: dict[int, tuple[set[frozenset[str]], Names]] = {}
+
+    def holds(j: int, designee: Designee) -> bool:
+        found = marks.get(id(designee))
+        if found is None:
+            found = marks[id(designee)] = _marks(designee)
+        return _holds(known[j], designee, entry_names[j], found)
+
     for i, designee in enumerate(designees):
         if designee.listing is not None:
             continue
-        held = [
-            j
-            for j, listing in enumerate(known)
-            if j not in used and _holds(listing, designee, entry_names[j])
-        ]
+        held = [j for j in range(len(known)) if j not in used and holds(j, designee)]
         same = [j for j in held if _same(known[j], designee)]
         chosen = same if same else held
         if len(chosen) == 1:
@@ -191,7 +208,7 @@ def anchor(
     for j, listing in enumerate(known):
         if j in used or not blocks:
             continue
-        if any(_holds(listing, d, entry_names[j]) for d in out):
+        if any(holds(j, d) for d in out):
             continue  # a designee holds it, but which entry it is was not certain
         if (found := _found_in_text(listing, blocks, set(skip), folded)) is not None:
             out.append(found)

@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import replace
+from datetime import UTC
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -35,6 +36,7 @@ from typing import IO, Any
 from magnitsky.actions import DatedAction
 from magnitsky.history import snapshots as snaps
 from magnitsky.listing import Listing, ReaderError
+from magnitsky.store import Store
 
 Problem = tuple[str, str]
 """A :class:`ReaderError`'s file and problem, as the worker found it."""
@@ -84,6 +86,30 @@ def _worker() -> None:
     for job in jobs:
         pickle.dump(_run(job), out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
+
+
+def unread(
+    store: Store, documents: list[Path], declared: list[snaps.SnapshotInput]
+) -> tuple[list[Path], list[snaps.SnapshotInput]]:
+    """The documents and declared snapshots the store does not hold yet: the only ones
+    worth reading ahead (a build skips the others without parsing them)."""
+    from magnitsky.history.documents import is_stored
+
+    stored = set(store.rows("SELECT source, as_of, content_hash FROM snapshots"))
+    new = [
+        s
+        for s in declared
+        if (s.source, s.as_of.astimezone(UTC).replace(tzinfo=None), snaps.content_hash(s.data))
+        not in stored
+    ]
+    return [p for p in documents if not is_stored(store, _bytes(p))], new
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def _end_with(parent: int) -> None:
