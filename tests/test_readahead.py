@@ -63,6 +63,9 @@ def test_the_worker_hands_back_a_readers_error_as_reading_here_raises_it(
         snaps.declared_listings(declared)
     with readahead.ReadAhead([bad], [declared]) as ahead:
         assert ahead.process is not None  # read in a second process indeed
+        for future in ahead.futures.values():
+            future.result()  # both answered there (asked first, a file is read here)
+        assert not ahead.pending
         with pytest.raises(ReaderError, match="not an SDN change archive") as error:
             ahead.document(bad)
         assert error.value.path == str(bad)
@@ -72,6 +75,30 @@ def test_the_worker_hands_back_a_readers_error_as_reading_here_raises_it(
             carried.read_ahead()
     assert str(there.value) == str(here.value)
     assert str(book) in str(there.value) and "truncated or corrupt" in str(there.value)
+
+
+def test_a_file_the_worker_has_not_begun_is_read_here(
+    tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(readahead, "MIN_BYTES", 0)
+    files = sorted((shared_data / "ca/sema").glob("*.xml"))
+    declared = [snaps.declared_snapshot(p) for p in files]
+    with readahead.ReadAhead([], declared) as ahead:
+        carried = ahead.snapshots(declared)
+        last = carried[-1]
+        assert last.read_ahead is not None
+        # Asked for the last file at once: the worker is still on the first, so this one
+        # is taken back (None: read here) and never handed over.
+        assert last.read_ahead() is None
+        assert ("declared", last.origin) not in ahead.pending
+        first = carried[0].read_ahead
+        assert first is not None
+        answered = first()
+        assert answered is not None
+        assert [h for h, _ in answered] == [
+            snaps.listing_hash(x) for x in snaps.declared_listings(declared[0])
+        ]
+    assert not ahead.futures[("declared", last.origin)].done()
 
 
 def test_a_bad_document_read_ahead_fails_the_build_naming_it_and_leaves_the_store(

@@ -19,19 +19,21 @@ forked one would copy the store's connection and its threads.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
 from magnitsky.actions import DatedAction
 from magnitsky.history import snapshots as snaps
@@ -48,6 +50,10 @@ Job = tuple[str, Any]
 MIN_BYTES = 4 << 20
 """Below this many bytes to read ahead, a second process costs more than it saves (its
 start-up imports the readers: about half a second of the other core)."""
+
+
+NICE = 10
+"""How much lower the worker's priority is than the building process's."""
 
 
 class _Failed:
@@ -79,11 +85,18 @@ def _worker() -> None:
     readers' own prints go to stderr). It ends when the building process does, however
     that ends (killed, it cannot ask this one to stop)."""
     threading.Thread(target=_end_with, args=(os.getppid(),), daemon=True).start()
+    # Below the building process: on a busy machine it gets the cores first, and takes
+    # the files this one has not begun.
+    with contextlib.suppress(OSError):
+        os.nice(NICE)
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    jobs: list[Job] = pickle.load(sys.stdin.buffer)
-    for job in jobs:
+    while True:
+        try:
+            job: Job = pickle.load(sys.stdin.buffer)
+        except EOFError:
+            return
         pickle.dump(_run(job), out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
 
@@ -131,14 +144,17 @@ class ReadAhead:
     def __init__(self, documents: list[Path], declared: list[snaps.SnapshotInput]) -> None:
         self.process: subprocess.Popen[bytes] | None = None
         self.futures: dict[tuple[str, str], Future[Any]] = {}
+        self.pending: OrderedDict[tuple[str, str], Job] = OrderedDict()
+        """The jobs not yet handed to the worker: the building process takes one itself
+        when it needs it first (so a busy machine is no slower than without a worker)."""
+        self.lock = threading.Lock()
         size = sum(len(s.data) for s in declared) + sum(_size(p) for p in documents)
         if (os.cpu_count() or 1) < 2 or size < MIN_BYTES:
             return
-        jobs: list[Job] = [("document", p) for p in documents]
-        jobs += [("declared", s) for s in declared]
-        keys = [("document", str(p)) for p in documents]
-        keys += [("declared", s.origin) for s in declared]
-        self.futures = {key: Future() for key in keys}
+        for path in documents:
+            self.pending[("document", str(path))] = ("document", path)
+        for snap in declared:
+            self.pending[("declared", snap.origin)] = ("declared", snap)
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "magnitsky.history.readahead"],
@@ -146,19 +162,32 @@ class ReadAhead:
                 stdout=subprocess.PIPE,
             )
         except OSError:
-            self.futures = {}
+            self.pending.clear()
             return
-        assert self.process.stdin and self.process.stdout
-        self.threads = [
-            threading.Thread(target=_send, args=(self.process.stdin, jobs), daemon=True),
-            threading.Thread(
-                target=_receive,
-                args=(self.process.stdout, list(self.futures.values())),
-                daemon=True,
-            ),
-        ]
-        for thread in self.threads:
-            thread.start()
+        self.futures = {key: Future() for key in self.pending}
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        """Hand the worker the next job not taken, one at a time, and note its answer."""
+        assert self.process and self.process.stdin and self.process.stdout
+        try:
+            while True:
+                with self.lock:
+                    if not self.pending:
+                        return
+                    key, job = self.pending.popitem(last=False)
+                try:
+                    pickle.dump(job, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                    self.process.stdin.flush()
+                    answer = pickle.load(self.process.stdout)
+                except Exception:  # stopped or killed: what is left is read here
+                    self.futures[key].set_result(_Failed())
+                    return
+                self.futures[key].set_result(answer)
+        finally:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
 
     def __enter__(self) -> ReadAhead:
         return self
@@ -171,15 +200,19 @@ class ReadAhead:
     ) -> None:
         if self.process is None:
             return
+        with self.lock:
+            self.pending.clear()
         self.process.kill()
         self.process.wait()
-        for thread in self.threads:
-            thread.join()
+        self.thread.join()
         assert self.process.stdout
         self.process.stdout.close()
         self.process = None
 
     def _value(self, key: tuple[str, str]) -> Any:
+        with self.lock:
+            if self.pending.pop(key, None) is not None:
+                return None  # not handed over yet: read here
         future = self.futures.get(key)
         if future is None:
             return None
@@ -209,23 +242,6 @@ class ReadAhead:
 
     def _reader(self, key: tuple[str, str]) -> Callable[[], Hashed | None]:
         return lambda: self._value(key)
-
-
-def _send(pipe: IO[bytes], jobs: list[Job]) -> None:
-    try:
-        pickle.dump(jobs, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-        pipe.close()
-    except (OSError, ValueError):
-        pass  # the worker stopped: every answer it owes is read here
-
-
-def _receive(pipe: IO[bytes], futures: list[Future[Any]]) -> None:
-    for future in futures:
-        try:
-            answer = pickle.load(pipe)
-        except Exception:  # stopped or killed: the rest is read here
-            answer = _Failed()
-        future.set_result(answer)
 
 
 def _size(path: Path) -> int:
