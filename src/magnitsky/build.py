@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from magnitsky.actions import DatedAction
 from magnitsky.history import snapshots as snaps
@@ -21,6 +22,9 @@ from magnitsky.readers.expectations import check_actions
 from magnitsky.settings import Settings
 from magnitsky.sources import declared
 from magnitsky.store import Store
+
+if TYPE_CHECKING:
+    from magnitsky.matching.listings import Reading
 
 Progress = Callable[[str], None]
 SOURCE = "us-ofac-sdn"
@@ -177,13 +181,15 @@ def _bundle_snapshots(
     return added
 
 
-def _persons(store: Store, report: BuildReport, progress: Progress) -> None:
+def _persons(
+    store: Store, report: BuildReport, progress: Progress, reading: Reading | None = None
+) -> None:
     """Match the listings across lists again: an import that adds listings leaves none
     without its person."""
     from magnitsky.matching.persons import derive_persons
 
     progress("matching the same person across lists …")
-    report.matching = derive_persons(store, progress).describe()
+    report.matching = derive_persons(store, progress, reading=reading).describe()
 
 
 def _finish(
@@ -198,12 +204,7 @@ def _finish(
     yet). Matching is incremental: only new or changed listings."""
     if added or report.documents_added:
         refresh(store, settings, added, progress, documents=bool(report.documents_added))
-        _persons(store, report, progress)
-        from magnitsky.analysis import stored  # what the web needs at start, read once
-        from magnitsky.search import remember_names
-
-        remember_names(store)
-        stored.remember(store)
+        _after_events(store, report, progress)
     report.rejected = [
         (origin, reason.removeprefix(f"{origin}: "))
         for origin, reason in store.rows(
@@ -212,6 +213,20 @@ def _finish(
             [added],
         )
     ]
+
+
+def _after_events(store: Store, report: BuildReport, progress: Progress) -> None:
+    """The persons, then what the search and the web keep: the designations read once
+    for all three, the countries of their records resolved in a second process."""
+    from magnitsky import queries
+    from magnitsky.analysis import stored  # what the web needs at start, read once
+    from magnitsky.matching.listings import Reading
+    from magnitsky.search import remember_names
+
+    reading = Reading(store, queries.designations(store))
+    _persons(store, report, progress, reading)
+    remember_names(store, reading.designations, countries_read=reading.resolved)
+    stored.remember(store, reading.designations)
 
 
 def import_history(

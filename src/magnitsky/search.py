@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from math import ceil
@@ -159,7 +159,7 @@ def _names_key(names: tuple[str, ...], schema: str) -> str:
     return "\x1f".join((schema, *names))
 
 
-def _order(r: dict[str, Any]) -> tuple[Any, ...]:
+def _order(r: Mapping[str, Any]) -> tuple[Any, ...]:
     """The index's order of designations: by listing date (the earliest listing's names
     first), then source and id."""
     listed = r.get("listed_not_after")
@@ -418,48 +418,72 @@ def _insert(store: Store, table: str, rows: list[tuple[Any, ...]]) -> None:
         store.con.execute(f"INSERT INTO {table} SELECT {unnested}", columns)
 
 
-def remember_names(store: Store) -> int:
+def remember_names(
+    store: Store,
+    rows: Sequence[Mapping[str, Any]] | None = None,
+    *,
+    countries_read: bool = False,
+) -> int:
     """Keep in the store the name forms and country codes of every designation the store
-    does not keep yet (``build`` calls this): the search index is then built without
-    reading a name. Returns the number of name forms added."""
+    does not keep yet (``build`` calls this, ``rows``: the designations it read, in the
+    order of :func:`magnitsky.queries.designations`; ``countries_read``: the country
+    texts of their records are resolved already, see
+    :class:`magnitsky.matching.listings.Reading`): the search index is then built
+    without reading a name. Returns the number of name forms added."""
     if not _has_tables(store):
         return 0
+    from magnitsky import queries
+
     load_countries(store)
-    index = SearchIndex.of(store)
+    rows = queries.designations(store) if rows is None else rows
     kept = {key for (key,) in store.rows("SELECT DISTINCT key FROM search_forms")}
+    known = {t for (t,) in store.rows("SELECT text FROM search_countries")}
+    read: Forms = {}
+    places: dict[str, str | None] = {}
+    seen: set[tuple[str, str]] = set()
+    for r in sorted(rows, key=_order):  # as the index reads them: a listing's first names
+        for text in r.get("countries") or ():
+            if text not in known and text not in places:
+                places[text] = resolve(text)
+        key = (r["source"], r["source_id"])
+        if key in seen:
+            continue
+        seen.add(key)
+        names = (r["name"], *(a for a in r.get("aliases") or () if a))
+        names_key = _names_key(names, r["schema"])
+        if names_key not in kept and names_key not in read:
+            read[names_key] = [(f.original, f.tokens) for f in forms(names, r["schema"])]
     forms_rows = [
         (key, seq, original, SEP.join(t.text for t in tokens))
-        for key, read in index.read_forms.items()
-        if key not in kept
-        for seq, (original, tokens) in enumerate(read)
+        for key, found in read.items()
+        for seq, (original, tokens) in enumerate(found)
     ]
     _insert(store, "search_forms", forms_rows)
-    known = {t for (t,) in store.rows("SELECT text FROM search_tokens")}
+    have = {t for (t,) in store.rows("SELECT text FROM search_tokens")}
     new = {
         t.text: t.phonetic
-        for read in index.read_forms.values()
-        for _, tokens in read
+        for found in read.values()
+        for _, tokens in found
         for t in tokens
-        if t.text not in known
+        if t.text not in have
     }
     _insert(store, "search_tokens", list(new.items()))
-    known = {t for (t,) in store.rows("SELECT text FROM search_countries")}
-    places = {**index.places, **_country_texts(store, known)}
+    if not countries_read:
+        _country_texts(store, rows)
+    places.update({t: c for t, c in countries.RESOLVED.items() if t not in known})
     _insert(store, "search_countries", [(t, c) for t, c in places.items() if t not in known])
     return len(forms_rows)
 
 
-def _country_texts(store: Store, known: set[str]) -> dict[str, str | None]:
-    """Every country text the analysis of the designations looks up (nationalities,
-    birth places, addresses, identifiers, the lists' countries), with its code: what
+def _country_texts(store: Store, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Resolve every country text the analysis of the designations looks up
+    (nationalities, birth places, addresses, identifiers, the lists' countries): what
     :func:`magnitsky.analysis.countries.resolve` would answer, kept so that a server
     answers without loading rigour's table of names."""
-    from magnitsky import queries
     from magnitsky.analysis.designations import with_records
 
-    for row in with_records(store, queries.designations(store)):
+    for row in with_records(store, rows):
         countries.places(row)
-    return {t: c for t, c in countries.RESOLVED.items() if t not in known}
 
 
 def load_countries(store: Store) -> int:

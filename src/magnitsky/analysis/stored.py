@@ -65,12 +65,14 @@ def _has_table(store: Store) -> bool:
     return bool(found)
 
 
-def remember(store: Store) -> int:
+def remember(store: Store, designations: Sequence[Mapping[str, Any]] | None = None) -> int:
     """Analyse every designation of a Magnitsky-style program and keep what the analysis
-    adds (replacing what was kept); the number kept."""
+    adds (replacing what was kept); the number kept. ``designations``: the store's, as
+    :func:`magnitsky.queries.designations` gives them, where the caller read them."""
     if not _has_table(store):
         return 0
-    rows = [r for r in queries.designations(store) if is_magnitsky(r["program"])]
+    every = queries.designations(store) if designations is None else designations
+    rows = [dict(r) for r in every if is_magnitsky(r["program"])]
     done = enrich(store, rows)
     store.con.execute("DELETE FROM analysed_designations")
     if not done:

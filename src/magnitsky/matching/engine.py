@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+from magnitsky.forked import Forked
 from magnitsky.matching import blocking
 from magnitsky.matching.listings import Entry, Key
 from magnitsky.matching.matcher import NO_MATCH, Decision, compare, compare_bounded
@@ -98,14 +99,39 @@ def match(
     )
 
 
+PARALLEL_PAIRS = 20_000
+"""From this many candidate pairs on, a forked process (sharing the prepared profiles)
+scores the first half while this one scores the second; fewer cost less alone."""
+
+
 def score_pairs(
     profiles: Sequence[Profile],
     pairs: Sequence[tuple[int, int]],
     frequencies: TokenFrequencies,
     use_bound: bool = True,
+    parallel: bool | None = None,
 ) -> tuple[list[Decision], int]:
-    """The decisions (automatic or possible) on these index pairs, and how many pairs
-    were aligned (not ruled out by the bound)."""
+    """The decisions (automatic or possible) on these index pairs, in their order, and
+    how many pairs were aligned (not ruled out by the bound). ``parallel``: score half
+    the pairs in a forked process (default: from :data:`PARALLEL_PAIRS` pairs on); the
+    decisions are the same either way."""
+    if parallel is None:
+        parallel = len(pairs) >= PARALLEL_PAIRS
+    if not parallel:
+        return _score(profiles, pairs, frequencies, use_bound)
+    half = len(pairs) // 2
+    first = Forked(lambda: _score(profiles, pairs[:half], frequencies, use_bound))
+    second = _score(profiles, pairs[half:], frequencies, use_bound)
+    decisions, aligned = first.result()
+    return decisions + second[0], aligned + second[1]
+
+
+def _score(
+    profiles: Sequence[Profile],
+    pairs: Sequence[tuple[int, int]],
+    frequencies: TokenFrequencies,
+    use_bound: bool,
+) -> tuple[list[Decision], int]:
     decide = compare_bounded if use_bound else compare
     decisions = []
     aligned = 0

@@ -10,14 +10,17 @@ name, schema and countries those give.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from magnitsky.analysis import countries
 from magnitsky.analysis.countries import codes, places
+from magnitsky.forked import Forked
 from magnitsky.history.snapshots import StoredMembers, merged, missing_from
+from magnitsky.matching import names
 from magnitsky.store import Store
 
 Key = tuple[str, str]
@@ -89,9 +92,10 @@ def _members_newest_first(store: Store) -> Iterator[tuple[str, int]]:
             yield source, h
 
 
-def load_entries(store: Store) -> list[Entry]:
+def load_entries(store: Store, reading: Reading | None = None) -> list[Entry]:
     """Every listing of every list (latest version), with its program keys, ordered by
-    (source, source_id)."""
+    (source, source_id). ``reading``: a build's (:class:`Reading`), whose countries are
+    resolved in a forked process while the listings' names are read here."""
     programs: dict[Key, set[str]] = {}
     fallback: dict[Key, dict[str, Any]] = {}
     for row in store.dicts(
@@ -103,11 +107,82 @@ def load_entries(store: Store) -> list[Entry]:
         fallback.setdefault(key, row)
     records = latest_records(store)
     jurisdictions = {(r["source"], r["source_id"]): r["jurisdiction"] for r in fallback.values()}
-    out = []
-    for key in sorted(programs):
-        content = records.get(key) or _from_designation(fallback[key])
-        out.append(_entry(key, jurisdictions[key], content, sorted(programs[key])))
-    return out
+    keys = sorted(programs)
+    contents = [records.get(key) or _from_designation(fallback[key]) for key in keys]
+    found: list[tuple[str, ...]] | None = None
+    if reading is not None:
+        reading.start(contents)
+        for content in contents:  # the matcher's name forms, cached for prepare
+            schema = str(content["schema"])
+            names.forms((str(content["name"]), *_aliases(content)), schema)
+            names.forms((str(content["name"]),), schema)
+        found = reading.wait()
+    return [
+        _entry(
+            key,
+            jurisdictions[key],
+            content,
+            sorted(programs[key]),
+            found[n] if found is not None else _countries(content),
+        )
+        for n, (key, content) in enumerate(zip(keys, contents, strict=True))
+    ]
+
+
+class Reading:
+    """What a build reads of the store after the events, read once: the designations
+    (as :func:`magnitsky.queries.designations` orders them) and the country texts of
+    every record the persons and the search look at (each listing's latest record,
+    every designation's record), resolved by rigour in a forked process
+    (:mod:`magnitsky.forked`) while this one reads the names. Their answers go into
+    :data:`magnitsky.analysis.countries.RESOLVED` as if looked up here."""
+
+    def __init__(self, store: Store, designations: Sequence[Mapping[str, Any]]) -> None:
+        self.designations = designations
+        hashes = {r["record_hash"] for r in designations if r.get("record_hash") is not None}
+        self._records = store.rows(
+            "SELECT source, record_hash, content FROM records"
+            " WHERE record_hash IN (SELECT UNNEST(?))",
+            [sorted(hashes)],
+        )
+        self._resolving: Forked[tuple[dict[str, str | None], list[tuple[str, ...]]]] | None = None
+        self._countries: list[tuple[str, ...]] | None = None
+        self.resolved = False
+        """Whether every country text of the designations' records is in RESOLVED."""
+
+    def start(self, contents: Sequence[Mapping[str, Any]]) -> None:
+        self._resolving = Forked(lambda: self._resolve(contents))
+
+    def _resolve(
+        self, contents: Sequence[Mapping[str, Any]]
+    ) -> tuple[dict[str, str | None], list[tuple[str, ...]]]:
+        """What :func:`load_entries` and :func:`magnitsky.search.remember_names` look up:
+        the places of each latest record (their codes are returned), each designation's
+        countries, and the places of each designation with its record's fields (as
+        ``analysis.designations.with_records`` gives them)."""
+        from magnitsky.analysis.designations import _RECORD_FIELDS
+
+        found = [_countries(content) for content in contents]
+        decoded = {(s, h): json.loads(c) if isinstance(c, str) else c for s, h, c in self._records}
+        for row in self.designations:
+            for text in row.get("countries") or ():
+                countries.resolve(text)
+            content = decoded.get((row["source"], row.get("record_hash") or 0), {})
+            places({**row, **{k: content.get(k) for k in _RECORD_FIELDS}})
+        return dict(countries.RESOLVED), found
+
+    def wait(self) -> list[tuple[str, ...]] | None:
+        """The country codes of the contents given to :meth:`start`, once resolved (here
+        if the fork failed)."""
+        if self._resolving is not None and not self.resolved:
+            resolved, self._countries = self._resolving.result()
+            countries.RESOLVED.update(resolved)
+            self.resolved = True
+        return self._countries
+
+
+def _aliases(content: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(a for a in content.get("aliases") or [] if a))
 
 
 def _from_designation(row: dict[str, Any]) -> dict[str, Any]:
@@ -120,17 +195,27 @@ def _from_designation(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _entry(key: Key, jurisdiction: str, content: dict[str, Any], programs: list[str]) -> Entry:
+def _countries(content: Mapping[str, Any]) -> tuple[str, ...]:
     found, _ = places(content)
+    return tuple(codes(found))
+
+
+def _entry(
+    key: Key,
+    jurisdiction: str,
+    content: dict[str, Any],
+    programs: list[str],
+    found: tuple[str, ...],
+) -> Entry:
     return Entry(
         source=key[0],
         source_id=key[1],
         jurisdiction=jurisdiction,
         schema=str(content["schema"]),
         name=str(content["name"]),
-        aliases=tuple(dict.fromkeys(a for a in content.get("aliases") or [] if a)),
+        aliases=_aliases(content),
         birth_dates=tuple(content.get("birth_dates") or []),
-        countries=tuple(codes(found)),
+        countries=found,
         identifiers=tuple(content.get("identifiers") or []),
         programs=tuple(programs),
     )

@@ -32,7 +32,7 @@ from magnitsky.matching.clustering import (
     person_id,
 )
 from magnitsky.matching.engine import Matching, match
-from magnitsky.matching.listings import Entry, Key, load_entries
+from magnitsky.matching.listings import Entry, Key, Reading, load_entries
 from magnitsky.matching.matcher import MATCHERS, Decision
 from magnitsky.store import Store
 
@@ -77,7 +77,11 @@ matched again (as the first time) rather than only those."""
 
 
 def derive_persons(
-    store: Store, progress: Callable[[str], None] = _noop, *, full: bool = False
+    store: Store,
+    progress: Callable[[str], None] = _noop,
+    *,
+    full: bool = False,
+    reading: Reading | None = None,
 ) -> PersonsSummary:
     """Match the listings (latest version of each entry, every list and program) and
     store the pairs and the persons. Call it after the designations are derived.
@@ -87,9 +91,10 @@ def derive_persons(
     against all the others; the stored pairs between unchanged listings are kept as
     they are (their scores weigh names by the token frequencies of the matching that
     scored them). ``full``, a first matching, or more than :data:`REMATCH_ALL` of the
-    listings changed: every listing is matched again."""
+    listings changed: every listing is matched again. ``reading``: a build's, see
+    :func:`load_entries`."""
     progress("persons: reading the listings …")
-    entries = load_entries(store)
+    entries = load_entries(store, reading)
     prints = {e.key: fingerprint(e) for e in entries}
     before = _fingerprints(store)
     changed = {k for k, f in prints.items() if before.get(k) != f}

@@ -30,6 +30,7 @@ class TokenFrequencies:
     def __init__(self, named: Iterable[tuple[str, Iterable[str]]]) -> None:
         self.counts: Counter[tuple[str, str]] = Counter()
         self.listings: Counter[str] = Counter()
+        self._weights: dict[tuple[str, str], float] = {}
         for schema, texts in named:
             self.listings[schema] += 1
             self.counts.update({(schema, text) for text in texts})
@@ -40,8 +41,12 @@ class TokenFrequencies:
         return math.log2(n / max(self.counts[(schema, token)], 1))
 
     def weight(self, schema: str, token: str) -> float:
-        bits = self.information(schema, token)
-        return min(1.0, max(MIN_WEIGHT, bits / FULL_WEIGHT_BITS))
+        found = self._weights.get((schema, token))
+        if found is None:  # a token weighs the same in every listing of its schema
+            bits = self.information(schema, token)
+            found = min(1.0, max(MIN_WEIGHT, bits / FULL_WEIGHT_BITS))
+            self._weights[(schema, token)] = found
+        return found
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,69 @@
+"""Work done in a forked process while this one goes on: the second core of a build.
+
+The child is a copy of this process at the fork (it reads what the parent prepared, no
+pickling of inputs) and sends back one picklable result. It never touches the store:
+the parent's DuckDB connection is not the child's to use. A child that fails, or a
+machine without ``fork`` or a second core, leaves the work to :meth:`Forked.result`,
+which then does it in this process: the answer is the same either way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+class Forked(Generic[T]):
+    """``work()`` running in a forked child (where there is a second core)."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        self._work = work
+        self._done = False
+        self._value: T | None = None
+        self._process: Any = None
+        self._conn: Connection | None = None
+        if cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_child, args=(work, send), daemon=True)
+        self._process.start()
+        send.close()
+        self._conn = receive
+
+    def result(self) -> T:
+        """The work's result: the child's, else (no child, or it failed) done here."""
+        if not self._done:
+            found: tuple[bool, Any] = (False, None)
+            if self._conn is not None:
+                try:
+                    found = self._conn.recv()
+                except (EOFError, OSError):
+                    found = (False, None)
+                self._conn.close()
+                self._process.join()
+            self._value = found[1] if found[0] else self._work()
+            self._done = True
+        return self._value  # type: ignore[return-value]
+
+
+def _child(work: Callable[[], Any], send: Connection) -> None:
+    try:
+        value = work()
+    except BaseException:  # the parent does the work itself
+        send.send((False, None))
+    else:
+        send.send((True, value))
+    send.close()
