@@ -43,6 +43,10 @@ class Forked(Generic[T]):
         send.close()
         self._conn = receive
 
+    def ready(self) -> bool:
+        """Whether the result is there to take without waiting."""
+        return self._done or self._conn is None or self._conn.poll()
+
     def result(self) -> T:
         """The work's result: the child's, else (no child, or it failed) done here."""
         if not self._done:

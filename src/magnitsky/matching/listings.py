@@ -175,6 +175,8 @@ class Reading:
         """The country codes of the contents given to :meth:`start`, once resolved (here
         if the fork failed)."""
         if self._resolving is not None and not self.resolved:
+            if not self._resolving.ready():
+                countries.load_names()  # the analysis needs them later: load while waiting
             resolved, self._countries = self._resolving.result()
             countries.RESOLVED.update(resolved)
             self.resolved = True
