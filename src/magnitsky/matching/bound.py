@@ -34,6 +34,8 @@ from magnitsky.matching.names import SINGLE_TOKEN_CAP, SOUND_SPELLING_FLOOR, Nam
 MARGIN = 1e-6
 """Added to the bound, before and after rounding as the score is rounded: float sums in
 another order must not make it fall below."""
+NAME_MOST = 1.0 + 2 * MARGIN
+"""The most :func:`name_bound` can be."""
 
 
 def hit_tokens(left: NameSet, right: NameSet) -> tuple[set[int], set[int]]:

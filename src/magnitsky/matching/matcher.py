@@ -235,6 +235,14 @@ WITHOUT_ALIGNMENT = frozenset(
 # --- matchers -------------------------------------------------------------------------
 
 
+def _clipped(terms: list[float | None], name: float) -> float:
+    """The bound from its terms, summed in the features' order (``None``: the name's)."""
+    total = 0.0
+    for term in terms:
+        total += name if term is None else term
+    return round(min(max(total, 0.0), 1.0) + bound.MARGIN, 4) + bound.MARGIN
+
+
 class Matcher:
     name: ClassVar[str]
     features: ClassVar[tuple[Feature, ...]]
@@ -244,16 +252,25 @@ class Matcher:
     def upper_bound(self, comparison: Comparison) -> float:
         """At least the score :meth:`compare` gives, without aligning the names: the
         name similarity's bound, the features that need no alignment exactly, and every
-        other feature at its most (1 if it adds, 0 if it takes away)."""
-        total = 0.0
+        other feature at its most (1 if it adds, 0 if it takes away). A pair that cannot
+        reach ``possible`` whatever its names (birth dates and countries in conflict)
+        gets that bound, its names not compared at all."""
+        terms: list[float | None] = []
         for feature in self.features:
             if feature.measure is name_similarity:
-                total += feature.weight * comparison.name_bound
+                terms.append(None)
             elif feature.measure in WITHOUT_ALIGNMENT:
-                total += feature.weight * feature.measure(comparison)[0]
+                terms.append(feature.weight * feature.measure(comparison)[0])
             else:
-                total += max(feature.weight, 0.0)
-        return round(min(max(total, 0.0), 1.0) + bound.MARGIN, 4) + bound.MARGIN
+                terms.append(max(feature.weight, 0.0))
+        most = _clipped(terms, self._name_weight * bound.NAME_MOST)
+        if most < self.possible:
+            return most
+        return _clipped(terms, self._name_weight * comparison.name_bound)
+
+    @cached_property
+    def _name_weight(self) -> float:
+        return sum(f.weight for f in self.features if f.measure is name_similarity)
 
     def compare(self, comparison: Comparison) -> Decision:
         scored = []

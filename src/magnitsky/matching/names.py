@@ -125,8 +125,10 @@ def _is_acronym(found: re.Match[str], whole: str) -> bool:
     return all(any(c == i for i in initials) for c in letters)
 
 
+@lru_cache(maxsize=200_000)
 def forms(names: tuple[str, ...], schema: str) -> tuple[NameForm, ...]:
-    """The distinct name forms of a listing's names and aliases."""
+    """The distinct name forms of a listing's names and aliases (kept: a build reads a
+    listing's names for its matching, its own name alone and its search names)."""
     raw = [v for n in names for v in variants(n, schema)]
     return _forms(tuple(dict.fromkeys(raw)), schema)
 
