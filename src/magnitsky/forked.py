@@ -2,13 +2,17 @@
 
 The child is a copy of this process at the fork (it reads what the parent prepared, no
 pickling of inputs) and sends back one picklable result. It never touches the store:
-the parent's DuckDB connection is not the child's to use. A child that fails, or a
+the parent's DuckDB connection is not the child's to use, and every object alive at the
+fork is frozen out of the child's garbage collection (``gc.freeze``), so the child frees
+none of the parent's (no DuckDB object is released there); it ends with ``os._exit``
+(``multiprocessing``'s fork), running no clean-up of the parent's. A child that fails, or a
 machine without ``fork`` or a second core, leaves the work to :meth:`Forked.result`,
 which then does it in this process: the answer is the same either way.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -39,7 +43,11 @@ class Forked(Generic[T]):
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_child, args=(work, send), daemon=True)
-        self._process.start()
+        gc.freeze()
+        try:
+            self._process.start()
+        finally:
+            gc.unfreeze()
         send.close()
         self._conn = receive
 
