@@ -204,7 +204,10 @@ def _finish(
     yet). Matching is incremental: only new or changed listings."""
     if added or report.documents_added:
         refresh(store, settings, added, progress, documents=bool(report.documents_added))
-        _after_events(store, report, progress)
+        from magnitsky.analysis import facets  # the web's filters, on the other core
+
+        with facets.alongside(store):
+            _after_events(store, report, progress)
     report.rejected = [
         (origin, reason.removeprefix(f"{origin}: "))
         for origin, reason in store.rows(

@@ -26,14 +26,22 @@ def list_only(row: Mapping[str, Any]) -> Sequence[bases.Evidence]:
 _RECORD_FIELDS = ("remarks", "nationalities", "addresses", "identifiers", "birth_dates")
 
 
-def _records(store: Store, rows: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
+Raw = list[tuple[str, int, Any]]
+"""Records as the store gives them: (source, record_hash, content as JSON text)."""
+
+
+def raw_records(store: Store, rows: Iterable[Mapping[str, Any]]) -> Raw:
+    """The records of ``rows``, not decoded yet (:func:`with_records` decodes them)."""
     keys = {(r["source"], r["record_hash"]) for r in rows if r.get("record_hash") is not None}
     if not keys:
-        return {}
-    found = store.rows(
+        return []
+    return store.rows(
         "SELECT source, record_hash, content FROM records WHERE record_hash IN (SELECT UNNEST(?))",
         [sorted({h for _, h in keys})],
     )
+
+
+def _records(found: Raw) -> dict[tuple[str, int], dict[str, Any]]:
     return {(s, h): json.loads(c) if isinstance(c, str) else c for s, h, c in found}
 
 
@@ -96,11 +104,18 @@ def enrich(
     return out
 
 
-def with_records(store: Store, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def with_records(
+    store: Store | None, rows: Iterable[Mapping[str, Any]], raw: Raw | None = None
+) -> list[dict[str, Any]]:
     """Copies of ``rows`` with their record's remarks, nationalities, addresses,
-    identifiers and birth dates."""
+    identifiers and birth dates (read from ``store``, or from ``raw``: their
+    :func:`raw_records`)."""
     out = [dict(r) for r in rows]
-    records = _records(store, out)
+    if raw is None:
+        if store is None:
+            raise ValueError("with_records needs the store or the raw records")
+        raw = raw_records(store, out)
+    records = _records(raw)
     for row in out:
         content = records.get((row["source"], row.get("record_hash") or 0), {})
         for key in _RECORD_FIELDS:

@@ -11,7 +11,7 @@ of an entity whose conduct it does not state) does not override the list.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
@@ -113,6 +113,12 @@ class OfficialTexts:
         from magnitsky.history.texts import facts_by_entry
 
         return cls(facts_by_entry(store, reasons_of=()), store)
+
+    def read_every(self, sources: Iterable[str]) -> None:
+        """Read now the statements of reasons of every list of ``sources`` (then nothing
+        is read from the store later)."""
+        for source in sorted(set(sources) - self.read):
+            self._read_reasons(source)
 
     def _read_reasons(self, source: str) -> None:
         from magnitsky.history.texts import reasons_facts

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from magnitsky import queries
-from magnitsky.analysis import stored
+from magnitsky.analysis import facets, stored
 from magnitsky.analysis.basis import classify
 from magnitsky.analysis.designations import enrich, with_records
 from magnitsky.analysis.texts import OfficialTexts
@@ -101,6 +101,10 @@ class Catalogue:
             added = done.get(stored.key(row))
             if added is not None:
                 self._enriched[i] = {**row, **added}
+        self._facets: dict[int, Row] | None = None
+        """What the filters read of the other designations, as ``build`` kept it (loaded
+        on first use: :meth:`filterable`)."""
+        self._facets_lock = threading.Lock()
         self._based: dict[int, Row] = {}
         """Designations whose basis alone has been read (a basis filter needs no more)."""
         self.touched = 0.0
@@ -179,6 +183,36 @@ class Catalogue:
                         done = enrich(store, [self.designations[i] for i in chunk], self.texts)
                     self._enriched.update(zip(chunk, done, strict=True))
         return [self._enriched[i] for i in indices]
+
+    def kept_facets(self) -> dict[int, Row]:
+        """The fields the filters read (:data:`magnitsky.analysis.facets.FIELDS`) of the
+        designations whose whole analysis is not kept, as ``build`` kept them, by index."""
+        if self._facets is None:
+            with self._facets_lock:
+                if self._facets is None:
+                    with self.store() as store:
+                        found = facets.kept(store)
+                    self._facets = {
+                        i: kept
+                        for i, row in enumerate(self.designations)
+                        if (kept := found.get(stored.key(row))) is not None
+                    }
+        return self._facets
+
+    def filterable(self, indices: Sequence[int]) -> list[Row] | None:
+        """The designations with what the filters and the basis order read, from the
+        analysis done or kept, analysing none; None when one of them has neither."""
+        kept = self.kept_facets()
+        out = []
+        for i in indices:
+            row = self._enriched.get(i)
+            if row is None:
+                found = kept.get(i)
+                if found is None:
+                    return None
+                row = {**self.designations[i], **found}
+            out.append(row)
+        return out
 
     def based(self, indices: Sequence[int]) -> list[Row]:
         """The designations with their basis (and its evidence and source), analysed

@@ -262,8 +262,10 @@ def _select(selection: Selection, catalogue: Catalogue) -> list[int]:
     if selection.analysed():
         tests = _analysed_tests(f)
         read = catalogue.based if selection.basis_only() else catalogue.enriched
+        kept = catalogue.filterable(chosen)  # analyses none when build kept them
+        rows_read = kept if kept is not None else read(chosen)
         pairs = [
-            (i, r) for i, r in zip(chosen, read(chosen), strict=True) if all(t(r) for t in tests)
+            (i, r) for i, r in zip(chosen, rows_read, strict=True) if all(t(r) for t in tests)
         ]
     else:
         pairs = [(i, rows[i]) for i in chosen]

@@ -10,21 +10,21 @@ import hmac
 import re
 import threading
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-import matplotlib as mpl
 from starlette.requests import Request
 from starlette.responses import Response
 
 from magnitsky.analysis import multilateral as multi
 from magnitsky.analysis.windows import year_of
-from magnitsky.report import multilateral as multilateral_report
-from magnitsky.report.svg import STYLE, Chart
 from magnitsky.web import crosslist, params, responses
 from magnitsky.web.catalogue import Catalogue
 from magnitsky.web.crosslist import NotBuilt
 from magnitsky.web.routes import DRAWING, catalogue, off_loop, settings
+
+if TYPE_CHECKING:
+    from magnitsky.report.svg import Chart
 
 VERDICTS = ("confirm", "reject")
 _PAIR = re.compile(r"(?P<a>[a-z]{2}-[a-z0-9-]+:.+?)/(?P<b>[a-z]{2}-[a-z0-9-]+:.+)/(?P<verdict>\w+)")
@@ -194,6 +194,11 @@ def chart(cat: Catalogue, f: dict[str, Any]) -> Chart | None:
     options = (f["programs"], bool(f["allies_any_program"]), bool(f["property"]), f.get("year"))
 
     def make() -> Chart | None:
+        import matplotlib as mpl  # the pages without a chart start without it
+
+        from magnitsky.report import multilateral as multilateral_report
+        from magnitsky.report.svg import STYLE
+
         rows, _ = views(cat, ("combinations",), f)["combinations"]
         with DRAWING, mpl.rc_context(STYLE):
             return multilateral_report.upset(rows)

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib as mpl
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -17,12 +16,13 @@ from magnitsky.analysis import coverage, measures
 from magnitsky.analysis.annual import Annual
 from magnitsky.analysis.designations import PERSONS
 from magnitsky.analysis.windows import CALENDAR, YearEnd, window
-from magnitsky.report import charts
-from magnitsky.report.svg import STYLE, Chart
 from magnitsky.stats import with_average, with_coverage, yearly
 from magnitsky.web import params, responses
 from magnitsky.web.catalogue import Catalogue, Row
 from magnitsky.web.routes import DRAWING, catalogue, off_loop
+
+if TYPE_CHECKING:
+    from magnitsky.report.svg import Chart
 
 DEFAULT_PROGRAM = "US-GLOMAG"
 LATEST = 12
@@ -273,6 +273,11 @@ def chart(cat: Catalogue, program: str, year_end: YearEnd) -> Chart | None:
             yearly=table,
             average={},
         )
+        import matplotlib as mpl  # the pages without a chart start without it
+
+        from magnitsky.report import charts
+        from magnitsky.report.svg import STYLE
+
         with DRAWING, mpl.rc_context(STYLE):
             return charts.yearly_chart(annual)
 

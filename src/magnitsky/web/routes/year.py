@@ -4,18 +4,21 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from magnitsky.analysis import multilateral as multi
 from magnitsky.analysis.multilateral_section import _as_of
-from magnitsky.report import year as glance
 from magnitsky.web import crosslist, params, responses
 from magnitsky.web.catalogue import Catalogue
 from magnitsky.web.crosslist import NotBuilt
 from magnitsky.web.params import BadRequest
 from magnitsky.web.routes import catalogue, off_loop
+
+if TYPE_CHECKING:
+    from magnitsky.report import year as glance
 
 FIRST_YEAR = 2012
 
@@ -98,6 +101,8 @@ them; a range where a date's bracket reaches into the year.
 
 def compute(cat: Catalogue, year: int) -> glance.Glance:
     def make() -> glance.Glance:
+        from magnitsky.report import year as glance  # the report's charts: not at start
+
         rows = cat.enriched(
             [i for p in multi.MAGNITSKY_PROGRAMS for i in cat.indices(p) if p in cat.by_program]
         )
@@ -153,6 +158,8 @@ async def _glance(request: Request) -> glance.Glance:
 
 
 async def page(request: Request) -> Response:
+    from magnitsky.report import year as glance
+
     g = await _glance(request)
     return responses.page(
         request,

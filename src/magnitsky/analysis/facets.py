@@ -1,0 +1,159 @@
+"""What the designations browser filters on (basis, countries, roles, themes, victim
+groups) for every designation whose whole analysis ``build`` does not keep (it keeps the
+Magnitsky-style programs': :mod:`magnitsky.analysis.stored`), kept at build time: a web
+server starting on the store then answers a filter over any program, any jurisdiction
+or the whole store at once, where it would analyse thousands of designations first
+(about a quarter of a millisecond each: seconds for a jurisdiction, ten for all).
+
+The values are those :func:`magnitsky.analysis.designations.annotate` computes (it is
+what computes them here), kept under the fingerprint of the analysis's code and rules: a
+store built by another version is analysed again when asked, never read stale.
+
+    with alongside(store):   # build: analysed on the other core while the block runs
+        ...                  # (the matching), kept when it ends
+    remember(store)          # the same, here and now
+    kept(store)              # the web: {designation key: {field: value}}
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from multiprocessing.connection import Connection
+from typing import Any, NamedTuple
+
+from magnitsky import queries
+from magnitsky.analysis.designations import Raw, annotate, raw_records, with_records
+from magnitsky.analysis.stored import Key, fingerprint, key
+from magnitsky.analysis.texts import OfficialTexts
+from magnitsky.programs import is_magnitsky
+from magnitsky.store import Store
+
+log = logging.getLogger(__name__)
+
+FIELDS = ("basis", "country_codes", "roles", "themes", "victim_groups")
+"""What the filters and the basis order read of the analysis (web/selection.py)."""
+TABLE = "designation_facets"
+Columns = list[list[Any]]
+
+
+class Inputs(NamedTuple):
+    """All the analysis reads of the store, read beforehand: the designations, their
+    records (not decoded) and the official texts (every list's statements of reasons)."""
+
+    rows: list[dict[str, Any]]
+    raw: Raw
+    texts: OfficialTexts
+
+
+def _inputs(store: Store) -> Inputs:
+    rows = [r for r in queries.designations(store) if not is_magnitsky(r["program"])]
+    texts = OfficialTexts.of(store)
+    texts.read_every(r["source"] for r in rows)
+    return Inputs(rows, raw_records(store, rows), texts)
+
+
+def _analyse(inputs: Inputs) -> Columns:
+    """The table's columns (key, fingerprint, :data:`FIELDS`), reading no store."""
+    columns: Columns = [[] for _ in range(6 + len(FIELDS))]
+    for row in with_records(None, inputs.rows, inputs.raw):
+        annotate(row, inputs.texts)
+        for i, value in enumerate((*key(row), fingerprint(), *(row[f] for f in FIELDS))):
+            columns[i].append(value)
+    return columns
+
+
+def _store(store: Store, columns: Columns) -> int:
+    store.con.execute(
+        f"CREATE OR REPLACE TABLE {TABLE} (source VARCHAR NOT NULL, source_id VARCHAR NOT"
+        " NULL, program VARCHAR NOT NULL, listed_not_before DATE, listed_not_after DATE,"
+        " fingerprint VARCHAR NOT NULL, basis VARCHAR, country_codes VARCHAR[],"
+        " roles VARCHAR[], themes VARCHAR[], victim_groups VARCHAR[])"
+    )
+    if not columns[0]:
+        return 0
+    store.con.execute(
+        f"INSERT INTO {TABLE} SELECT UNNEST(?), UNNEST(?), UNNEST(?), UNNEST(?::DATE[]),"
+        " UNNEST(?::DATE[]), UNNEST(?), UNNEST(?), UNNEST(?::VARCHAR[][]),"
+        " UNNEST(?::VARCHAR[][]), UNNEST(?::VARCHAR[][]), UNNEST(?::VARCHAR[][])",
+        columns,
+    )
+    return len(columns[0])
+
+
+def remember(store: Store) -> int:
+    """Analyse every designation of the programs that are not Magnitsky-style and keep
+    their :data:`FIELDS` (replacing what was kept); the number kept."""
+    return _store(store, _analyse(_inputs(store)))
+
+
+def _child(inputs: Inputs, sender: Connection) -> None:
+    """The forked worker: analyse, send the columns (or the error), touch no store."""
+    gc.disable()  # nothing of the parent's (its DuckDB connection) is ever finalised here
+    inputs.texts.store = None
+    try:
+        sender.send(("columns", _analyse(inputs)))
+    except Exception:
+        sender.send(("error", traceback.format_exc()))
+    finally:
+        sender.close()
+
+
+@contextmanager
+def alongside(store: Store) -> Iterator[None]:
+    """:func:`remember`, its analysis run in a forked process while the block runs (the
+    build's matching, which changes no designation, record nor text): on two cores it
+    adds only the reading of its inputs. Where the process cannot be forked or fails, the
+    analysis runs here when the block ends (the same values)."""
+    inputs = _inputs(store)
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        context = None
+    if context is None:
+        yield
+        _store(store, _analyse(inputs))
+        return
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(target=_child, args=(inputs, sender), daemon=True)
+    worker.start()
+    sender.close()
+    try:
+        yield
+        columns = None
+        try:
+            kind, value = receiver.recv()
+            if kind == "columns":
+                columns = value
+            else:
+                log.warning("the facets' worker failed; analysed here:\n%s", value)
+        except EOFError:
+            log.warning("the facets' worker stopped; analysed here")
+        _store(store, columns if columns is not None else _analyse(inputs))
+    finally:
+        receiver.close()
+        if worker.is_alive():
+            worker.terminate()
+        worker.join()
+
+
+def kept(store: Store) -> dict[Key, dict[str, Any]]:
+    """The :data:`FIELDS` of each designation kept for this code's fingerprint (none for a
+    store built by another version, or before this table)."""
+    found = store.scalar(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [TABLE]
+    )
+    if not found:
+        return {}
+    out: dict[Key, dict[str, Any]] = {}
+    for source, source_id, program, lo, hi, *values in store.rows(
+        f"SELECT source, source_id, program, listed_not_before, listed_not_after,"
+        f" {', '.join(FIELDS)} FROM {TABLE} WHERE fingerprint = ?",
+        [fingerprint()],
+    ):
+        out[(source, source_id, program, lo, hi)] = dict(zip(FIELDS, values, strict=True))
+    return out
