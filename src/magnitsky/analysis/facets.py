@@ -12,16 +12,18 @@ store built by another version is analysed again when asked, never read stale.
     with alongside(store):   # build: analysed on the other core while the block runs
         ...                  # (the matching), kept when it ends
     remember(store)          # the same, here and now
-    kept(store)              # the web: {designation key: {field: value}}
+    kept(store, "basis")     # the web: {designation key: its basis}
+    analysed(store, keys)    # the web: {designation key: all the analysis added}
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import multiprocessing
 import traceback
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Any, NamedTuple
@@ -58,11 +60,14 @@ def _inputs(store: Store) -> Inputs:
 
 
 def _analyse(inputs: Inputs) -> Columns:
-    """The table's columns (key, fingerprint, :data:`FIELDS`), reading no store."""
-    columns: Columns = [[] for _ in range(6 + len(FIELDS))]
-    for row in with_records(None, inputs.rows, inputs.raw):
+    """The table's columns (key, fingerprint, :data:`FIELDS`, all the analysis adds as
+    JSON), reading no store."""
+    columns: Columns = [[] for _ in range(7 + len(FIELDS))]
+    for before, row in zip(inputs.rows, with_records(None, inputs.rows, inputs.raw), strict=True):
         annotate(row, inputs.texts)
-        for i, value in enumerate((*key(row), fingerprint(), *(row[f] for f in FIELDS))):
+        added = json.dumps({k: v for k, v in row.items() if k not in before})
+        values = (*key(row), fingerprint(), *(row[f] for f in FIELDS), added)
+        for i, value in enumerate(values):
             columns[i].append(value)
     return columns
 
@@ -72,14 +77,14 @@ def _store(store: Store, columns: Columns) -> int:
         f"CREATE OR REPLACE TABLE {TABLE} (source VARCHAR NOT NULL, source_id VARCHAR NOT"
         " NULL, program VARCHAR NOT NULL, listed_not_before DATE, listed_not_after DATE,"
         " fingerprint VARCHAR NOT NULL, basis VARCHAR, country_codes VARCHAR[],"
-        " roles VARCHAR[], themes VARCHAR[], victim_groups VARCHAR[])"
+        " roles VARCHAR[], themes VARCHAR[], victim_groups VARCHAR[], fields JSON)"
     )
     if not columns[0]:
         return 0
     store.con.execute(
         f"INSERT INTO {TABLE} SELECT UNNEST(?), UNNEST(?), UNNEST(?), UNNEST(?::DATE[]),"
         " UNNEST(?::DATE[]), UNNEST(?), UNNEST(?), UNNEST(?::VARCHAR[][]),"
-        " UNNEST(?::VARCHAR[][]), UNNEST(?::VARCHAR[][]), UNNEST(?::VARCHAR[][])",
+        " UNNEST(?::VARCHAR[][]), UNNEST(?::VARCHAR[][]), UNNEST(?::VARCHAR[][]), UNNEST(?)",
         columns,
     )
     return len(columns[0])
@@ -141,19 +146,46 @@ def alongside(store: Store) -> Iterator[None]:
         worker.join()
 
 
-def kept(store: Store) -> dict[Key, dict[str, Any]]:
-    """The :data:`FIELDS` of each designation kept for this code's fingerprint (none for a
-    store built by another version, or before this table)."""
+def _has_table(store: Store) -> bool:
     found = store.scalar(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [TABLE]
     )
-    if not found:
+    return bool(found)
+
+
+def kept(store: Store, field: str) -> dict[Key, Any]:
+    """One of the :data:`FIELDS` of each designation, as kept for this code's fingerprint
+    (none for a store built by another version, or before this table)."""
+    if field not in FIELDS:
+        raise ValueError(f"not a field kept: {field!r}; one of {', '.join(FIELDS)}")
+    if not _has_table(store):
+        return {}
+    return {
+        (source, source_id, program, lo, hi): value
+        for source, source_id, program, lo, hi, value in store.rows(
+            f"SELECT source, source_id, program, listed_not_before, listed_not_after, {field}"
+            f" FROM {TABLE} WHERE fingerprint = ?",
+            [fingerprint()],
+        )
+    }
+
+
+def analysed(store: Store, keys: Collection[Key]) -> dict[Key, dict[str, Any]]:
+    """All the analysis added to these designations (those kept for this code's
+    fingerprint), decoded as :func:`magnitsky.analysis.stored.kept` decodes it."""
+    if not keys or not _has_table(store):
         return {}
     out: dict[Key, dict[str, Any]] = {}
-    for source, source_id, program, lo, hi, *values in store.rows(
-        f"SELECT source, source_id, program, listed_not_before, listed_not_after,"
-        f" {', '.join(FIELDS)} FROM {TABLE} WHERE fingerprint = ?",
-        [fingerprint()],
+    for source, source_id, program, lo, hi, fields in store.rows(
+        f"SELECT source, source_id, program, listed_not_before, listed_not_after, fields"
+        f" FROM {TABLE} WHERE fingerprint = ? AND source_id IN (SELECT UNNEST(?))",
+        [fingerprint(), sorted({k[1] for k in keys})],
     ):
-        out[(source, source_id, program, lo, hi)] = dict(zip(FIELDS, values, strict=True))
+        found = (source, source_id, program, lo, hi)
+        if found in keys:
+            added = json.loads(fields)
+            added["unresolved_countries"] = [
+                tuple(x) for x in added.get("unresolved_countries", ())
+            ]
+            out[found] = added
     return out

@@ -484,18 +484,31 @@ def view(
     allies_any_program: bool = False,
     year_end: YearEnd = CALENDAR,
     with_property: bool = False,
+    found: Sequence[Person] | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """One of :data:`VIEWS` (``magnitsky multilateral --view``, the web API) and its
     columns: the persons under ``programs`` (default the Magnitsky-style ones), with
-    vessels and aircraft when ``with_property``; the counts by basis too."""
+    vessels and aircraft when ``with_property``; the counts by basis too. ``found``: the
+    :func:`persons_of` these options, found before (the views of a page share them)."""
     programs = programs or MAGNITSKY_PROGRAMS
-    schemas = (*PERSON_SCHEMAS, "Vessel", "Airplane") if with_property else PERSON_SCHEMAS
-    found = persons(store, programs, schemas, allies_any_program)
+    if found is None:
+        found = persons_of(store, programs, allies_any_program, with_property)
     if name != "counts":
         return tabulate(found, name, year_end)
     return tabulate(
         found, name, year_end, bases(store, programs), of_jurisdictions(store, programs)
     )
+
+
+def persons_of(
+    store: Store,
+    programs: Sequence[str] | None = None,
+    allies_any_program: bool = False,
+    with_property: bool = False,
+) -> list[Person]:
+    """The persons a :func:`view` with these options is of."""
+    schemas = (*PERSON_SCHEMAS, "Vessel", "Airplane") if with_property else PERSON_SCHEMAS
+    return persons(store, programs or MAGNITSKY_PROGRAMS, schemas, allies_any_program)
 
 
 def tabulate(

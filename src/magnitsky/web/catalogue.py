@@ -84,7 +84,7 @@ class Catalogue:
         # reasons, when one of its designations is first analysed): a cursor of their own,
         # used under the analysis lock only.
         self._texts_store = Store(self._store.con.cursor(), path)
-        self.texts = OfficialTexts.of(self._texts_store)
+        self._texts: OfficialTexts | None = None
         self.by_program: dict[str, list[int]] = {}
         self.by_entry: dict[tuple[str, str], list[int]] = {}
         self.by_jurisdiction: dict[str, list[int]] = {}
@@ -97,13 +97,15 @@ class Catalogue:
         self._enriched: dict[int, Row] = {}
         with self.store() as store:
             done = stored.kept(store)  # the analysis kept at build: Magnitsky programs
+        self.keys = [stored.key(row) for row in self.designations]
+        """Each designation's key (:func:`magnitsky.analysis.stored.key`), by index."""
         for i, row in enumerate(self.designations):
-            added = done.get(stored.key(row))
+            added = done.get(self.keys[i])
             if added is not None:
                 self._enriched[i] = {**row, **added}
-        self._facets: dict[int, Row] | None = None
-        """What the filters read of the other designations, as ``build`` kept it (loaded
-        on first use: :meth:`filterable`)."""
+        self._facets: dict[str, dict[int, Any]] = {}
+        """What the filters read of the other designations, as ``build`` kept it, field by
+        field (each read on first use: :meth:`kept_field`)."""
         self._facets_lock = threading.Lock()
         self._based: dict[int, Row] = {}
         """Designations whose basis alone has been read (a basis filter needs no more)."""
@@ -113,6 +115,14 @@ class Catalogue:
         self.selections = Kept(SELECTIONS)
         """Filtered, sorted designations (their indices) by filters and order."""
         self.closed = False
+
+    @property
+    def texts(self) -> OfficialTexts:
+        """The official texts' facts, read when a designation is first analysed here (under
+        the analysis lock: a start answers its first pages without them)."""
+        if self._texts is None:
+            self._texts = OfficialTexts.of(self._texts_store)
+        return self._texts
 
     def close(self) -> None:
         self.closed = True
@@ -173,6 +183,9 @@ class Catalogue:
         """The designations with what the analysis adds; analysed now where not yet (in
         chunks, so that a request analysing thousands lets others in between)."""
         missing = [i for i in indices if i not in self._enriched]
+        if missing:
+            self._kept_whole(missing)
+            missing = [i for i in missing if i not in self._enriched]
         for start in range(0, len(missing), CHUNK):
             with self._analysis:
                 chunk = [i for i in missing[start : start + CHUNK] if i not in self._enriched]
@@ -184,35 +197,47 @@ class Catalogue:
                     self._enriched.update(zip(chunk, done, strict=True))
         return [self._enriched[i] for i in indices]
 
-    def kept_facets(self) -> dict[int, Row]:
-        """The fields the filters read (:data:`magnitsky.analysis.facets.FIELDS`) of the
-        designations whose whole analysis is not kept, as ``build`` kept them, by index."""
-        if self._facets is None:
+    def kept_field(self, field: str) -> dict[int, Any]:
+        """One field the filters read (:data:`magnitsky.analysis.facets.FIELDS`) of the
+        designations whose whole analysis is not kept, as ``build`` kept it, by index
+        (read on first use)."""
+        found = self._facets.get(field)
+        if found is None:
             with self._facets_lock:
-                if self._facets is None:
+                found = self._facets.get(field)
+                if found is None:
                     with self.store() as store:
-                        found = facets.kept(store)
-                    self._facets = {
-                        i: kept
-                        for i, row in enumerate(self.designations)
-                        if (kept := found.get(stored.key(row))) is not None
-                    }
-        return self._facets
+                        kept = facets.kept(store, field)
+                    found = {i: kept[k] for i, k in enumerate(self.keys) if k in kept}
+                    self._facets[field] = found
+        return found
 
-    def filterable(self, indices: Sequence[int]) -> list[Row] | None:
-        """The designations with what the filters and the basis order read, from the
-        analysis done or kept, analysing none; None when one of them has neither."""
-        kept = self.kept_facets()
+    def filterable(self, indices: Sequence[int], fields: Sequence[str]) -> list[Row] | None:
+        """The ``fields`` the filters and the order read of these designations (their
+        whole analysis where it is done), from the analysis done or kept, analysing none;
+        None when one of them has neither."""
+        kept = [(field, self.kept_field(field)) for field in fields]
         out = []
         for i in indices:
             row = self._enriched.get(i)
             if row is None:
-                found = kept.get(i)
-                if found is None:
-                    return None
-                row = {**self.designations[i], **found}
+                row = {}
+                for field, values in kept:
+                    if i not in values:
+                        return None
+                    row[field] = values[i]
             out.append(row)
         return out
+
+    def _kept_whole(self, indices: Sequence[int]) -> None:
+        """Take the whole analysis of these designations from what ``build`` kept
+        (:func:`magnitsky.analysis.facets.analysed`), where it kept it."""
+        keys = {self.keys[i]: i for i in indices}
+        with self.store() as store:
+            found = facets.analysed(store, keys)
+        for k, added in found.items():
+            i = keys[k]
+            self._enriched.setdefault(i, {**self.designations[i], **added})
 
     def based(self, indices: Sequence[int]) -> list[Row]:
         """The designations with their basis (and its evidence and source), analysed

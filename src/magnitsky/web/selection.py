@@ -215,6 +215,24 @@ def _base_tests(f: Mapping[str, Any]) -> list[Callable[[Row], bool]]:
     return tests
 
 
+FIELDS = {
+    "basis": "basis",
+    "country": "country_codes",
+    "role": "roles",
+    "theme": "themes",
+    "victim_group": "victim_groups",
+}
+"""The field of the analysis each analysed filter (and the basis order) reads."""
+
+
+def _read_fields(selection: Selection) -> list[str]:
+    f = selection.filters
+    read = [field for key, field in FIELDS.items() if f.get(key)]
+    if selection.sort.lstrip("-") == "basis" and "basis" not in read:
+        read.append("basis")
+    return read
+
+
 def _analysed_tests(f: Mapping[str, Any]) -> list[Callable[[Row], bool]]:
     tests: list[Callable[[Row], bool]] = []
     if f.get("basis"):
@@ -262,11 +280,16 @@ def _select(selection: Selection, catalogue: Catalogue) -> list[int]:
     if selection.analysed():
         tests = _analysed_tests(f)
         read = catalogue.based if selection.basis_only() else catalogue.enriched
-        kept = catalogue.filterable(chosen)  # analyses none when build kept them
-        rows_read = kept if kept is not None else read(chosen)
-        pairs = [
-            (i, r) for i, r in zip(chosen, rows_read, strict=True) if all(t(r) for t in tests)
-        ]
+        kept = catalogue.filterable(chosen, _read_fields(selection))  # none analysed
+        if kept is not None:  # the fields read, with the designation's own for the order
+            pairs = [
+                (i, {**rows[i], **r})
+                for i, r in zip(chosen, kept, strict=True)
+                if all(t(r) for t in tests)
+            ]
+        else:
+            found = read(chosen)
+            pairs = [(i, r) for i, r in zip(chosen, found, strict=True) if all(t(r) for t in tests)]
     else:
         pairs = [(i, rows[i]) for i in chosen]
     key = selection.sort.lstrip("-")

@@ -163,7 +163,11 @@ def views(cat: Catalogue, names: tuple[str, ...], f: dict[str, Any]) -> dict[str
         with cat.store() as store:
             crosslist.ready(store)
             if year is None:
-                return multi.view(store, name, *options, with_property)
+                found = cat.memo(  # the views of one set of options share their persons
+                    ("multilateral-persons", options[0], options[1], with_property),
+                    lambda: multi.persons_of(store, options[0], options[1], with_property),
+                )
+                return multi.view(store, name, *options, with_property, found)
             return _in_year(store, name, year, options, with_property)
 
     return {
