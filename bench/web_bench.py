@@ -67,11 +67,15 @@ FIRST = (
     "/api/designations?jurisdiction=GB&basis=corruption&date_quality=exact",
     "/api/designations?program=US-SDGT&basis=ties&country=IQ",
     "/api/designations?program=US-GLOMAG&role=judge",
+    "/api/designations?country=RU&role=military",
+    "/api/designations?program=US-RUSSIA-EO14024&role=business+person&sort=basis",
     "/year/2023",
     "/persons/{person}",
     "/multilateral",
 )
-"""The pages whose first answer after a fresh start is timed ({person}: Bastrykin's)."""
+"""The pages whose first answer after a fresh start is timed ({person}: Bastrykin's): among
+them filters over the whole store and over the largest program, which no page asks by
+default ("the first answer for any filter")."""
 TARGET_FIRST_S = 2.0
 
 
@@ -330,12 +334,10 @@ def report(
         f" {at20[1]:.1f} ms when every request is a new selection (target < "
         f"{TARGET_P95_MS:.0f} ms: {verdict}).**"
         f" Start-up until every query has answered once: {startup:.1f} s (reading the"
-        " designations and the analysis `build` kept, analysing what the queries need that"
-        " is not kept: for the one query without a program the basis of every British"
-        " designation; the queries waited"
-        f" {warm:.1f} s of it). The first query of a program not"
-        f" analysed yet (US-SDGT, {first_use[1]} designations) takes"
-        f" {first_use[0]:.1f} s; later ones are as fast as the others.",
+        " designations, then what `build` kept: the whole analysis of the Magnitsky-style"
+        " designations, the fields the filters read of every other one; the queries waited"
+        f" {warm:.1f} s of it). The first query of a program no page had asked for"
+        f" (US-SDGT, {first_use[1]} designations) takes {first_use[0]:.2f} s.",
         "",
     ]
     return "\n".join(lines)

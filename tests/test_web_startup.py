@@ -28,6 +28,7 @@ def bare(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     with open_store(db) as store:
         for table in ("search_forms", "search_tokens", "search_countries", "analysed_designations"):
             store.con.execute(f"DELETE FROM {table}")
+        store.con.execute("DROP TABLE IF EXISTS designation_facets")  # analysis/facets.py
     return db
 
 

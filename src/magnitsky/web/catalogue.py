@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -123,6 +123,14 @@ class Catalogue:
         if self._texts is None:
             self._texts = OfficialTexts.of(self._texts_store)
         return self._texts
+
+    def facts(self, source: str, source_id: str) -> list[Mapping[str, Any]]:
+        """Every fact the official texts read give about a list entry, its list's
+        statements of reasons included (read now if no analysis here has read them)."""
+        with self._analysis:
+            texts = self.texts
+            texts.read_every([source])
+            return list(texts.by_entry.get((source, source_id), []))
 
     def close(self) -> None:
         self.closed = True

@@ -321,7 +321,7 @@ def listing(cat: Catalogue, source: str, source_id: str) -> dict[str, Any] | Non
             matching, found = str(missing), None
         key = f"{source}:{source_id}"
         matches = [m for m in (found or {}).get("matches", []) if key in (m["a"], m["b"])]
-    facts = cat.texts.by_entry.get((source, source_id), [])
+    facts = cat.facts(source, source_id)
     latest = rows[-1]
     return _story(
         {
