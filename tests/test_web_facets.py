@@ -102,3 +102,17 @@ def test_the_screen_of_each_role_rule_finds_the_same_roles(
     plain = [roles.roles_of(row) for row in rows]
     assert screened == plain
     assert sum(1 for found in plain if found) > 1000
+
+
+def test_the_kept_statements_of_reasons_are_those_read(built_store: Path) -> None:
+    from magnitsky.analysis.texts import OfficialTexts
+
+    with open_store(built_store, read_only=True) as store:
+        texts = OfficialTexts.of(store)
+        texts.read_every(s for (s,) in store.rows("SELECT DISTINCT source FROM designations"))
+        read = {k: v for k, v in texts.by_entry.items() if k[0] != facets.OFAC}
+        kept = {k: facets.reasons(store, *k) for k in read}
+        nothing = facets.reasons(store, "gb-ofsi", "no such entry")
+    assert len(read) > 100 and {s for s, _ in read} >= {"gb-ofsi", "eu-oj-annex"}
+    assert kept == read
+    assert nothing == []

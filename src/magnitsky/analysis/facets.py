@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 FIELDS = ("basis", "country_codes", "roles", "themes", "victim_groups")
 """What the filters and the basis order read of the analysis (web/selection.py)."""
 TABLE = "designation_facets"
+REASONS = "entry_reasons"
+"""The facts of each list entry's statement of reasons (a listing's page shows them)."""
+OFAC = "us-ofac-sdn"
 Columns = list[list[Any]]
 
 
@@ -53,10 +56,22 @@ class Inputs(NamedTuple):
 
 
 def _inputs(store: Store) -> Inputs:
-    rows = [r for r in queries.designations(store) if not is_magnitsky(r["program"])]
+    every = queries.designations(store)
+    rows = [r for r in every if not is_magnitsky(r["program"])]
     texts = OfficialTexts.of(store)
-    texts.read_every(r["source"] for r in rows)
+    texts.read_every(r["source"] for r in every)
     return Inputs(rows, raw_records(store, rows), texts)
+
+
+def _reasons(texts: OfficialTexts) -> Columns:
+    """The facts of every entry's statement of reasons (the texts of the lists other than
+    OFAC's, whose press releases the web reads at start), as :data:`REASONS` columns."""
+    columns: Columns = [[], [], [], []]
+    for (source, source_id), facts in sorted(texts.by_entry.items()):
+        if source != OFAC:
+            for i, value in enumerate((source, source_id, fingerprint(), json.dumps(facts))):
+                columns[i].append(value)
+    return columns
 
 
 def _analyse(inputs: Inputs) -> Columns:
@@ -72,7 +87,15 @@ def _analyse(inputs: Inputs) -> Columns:
     return columns
 
 
-def _store(store: Store, columns: Columns) -> int:
+def _store(store: Store, columns: Columns, reasons: Columns) -> int:
+    store.con.execute(
+        f"CREATE OR REPLACE TABLE {REASONS} (source VARCHAR NOT NULL, source_id VARCHAR NOT"
+        " NULL, fingerprint VARCHAR NOT NULL, facts JSON NOT NULL)"
+    )
+    if reasons[0]:
+        store.con.execute(
+            f"INSERT INTO {REASONS} SELECT UNNEST(?), UNNEST(?), UNNEST(?), UNNEST(?)", reasons
+        )
     store.con.execute(
         f"CREATE OR REPLACE TABLE {TABLE} (source VARCHAR NOT NULL, source_id VARCHAR NOT"
         " NULL, program VARCHAR NOT NULL, listed_not_before DATE, listed_not_after DATE,"
@@ -93,7 +116,8 @@ def _store(store: Store, columns: Columns) -> int:
 def remember(store: Store) -> int:
     """Analyse every designation of the programs that are not Magnitsky-style and keep
     their :data:`FIELDS` (replacing what was kept); the number kept."""
-    return _store(store, _analyse(_inputs(store)))
+    inputs = _inputs(store)
+    return _store(store, _analyse(inputs), _reasons(inputs.texts))
 
 
 def _child(inputs: Inputs, sender: Connection) -> None:
@@ -121,7 +145,7 @@ def alongside(store: Store) -> Iterator[None]:
         context = None
     if context is None:
         yield
-        _store(store, _analyse(inputs))
+        _store(store, _analyse(inputs), _reasons(inputs.texts))
         return
     receiver, sender = context.Pipe(duplex=False)
     worker = context.Process(target=_child, args=(inputs, sender), daemon=True)
@@ -138,7 +162,8 @@ def alongside(store: Store) -> Iterator[None]:
                 log.warning("the facets' worker failed; analysed here:\n%s", value)
         except EOFError:
             log.warning("the facets' worker stopped; analysed here")
-        _store(store, columns if columns is not None else _analyse(inputs))
+        found = columns if columns is not None else _analyse(inputs)
+        _store(store, found, _reasons(inputs.texts))
     finally:
         receiver.close()
         if worker.is_alive():
@@ -189,3 +214,22 @@ def analysed(store: Store, keys: Collection[Key]) -> dict[Key, dict[str, Any]]:
             ]
             out[found] = added
     return out
+
+
+def reasons(store: Store, source: str, source_id: str) -> list[dict[str, Any]] | None:
+    """The facts of a list entry's statement of reasons as kept for this code's
+    fingerprint; None when none are kept (a store built by another version, or before
+    this table): read them then."""
+    if not store.scalar(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [REASONS]
+    ):
+        return None
+    found = store.rows(
+        f"SELECT facts FROM {REASONS} WHERE fingerprint = ? AND source = ? AND source_id = ?",
+        [fingerprint(), source, source_id],
+    )
+    if found:
+        facts: list[dict[str, Any]] = json.loads(found[0][0])
+        return facts
+    kept = store.scalar(f"SELECT count(*) FROM {REASONS} WHERE fingerprint = ?", [fingerprint()])
+    return [] if kept else None

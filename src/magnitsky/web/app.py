@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from magnitsky.web import config, openapi, params, responses
+from magnitsky.web.busy import Busy
 from magnitsky.web.catalogue import Catalogue
 from magnitsky.web.headers import SecurityHeaders
 from magnitsky.web.routes import (
@@ -110,7 +111,11 @@ def create_app(db: Path, settings: config.WebSettings | None = None) -> Starlett
 
     app = Starlette(
         routes=routes(),
-        middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=1024)],
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(GZipMiddleware, minimum_size=1024),
+            Middleware(Busy),  # the start-up warming waits while a request runs
+        ],
         exception_handlers={
             params.BadRequest: responses.bad_request,
             HTTPException: responses.http_error,

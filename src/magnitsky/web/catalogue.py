@@ -110,7 +110,9 @@ class Catalogue:
         self._based: dict[int, Row] = {}
         """Designations whose basis alone has been read (a basis filter needs no more)."""
         self.touched = 0.0
-        """When a request last asked for the catalogue (time.monotonic)."""
+        """When a request last asked for the catalogue, or ended (time.monotonic)."""
+        self.active = 0
+        """Requests in progress (web/busy.py)."""
         self._memo: dict[tuple[Any, ...], Any] = {}
         self.selections = Kept(SELECTIONS)
         """Filtered, sorted designations (their indices) by filters and order."""
@@ -126,7 +128,12 @@ class Catalogue:
 
     def facts(self, source: str, source_id: str) -> list[Mapping[str, Any]]:
         """Every fact the official texts read give about a list entry, its list's
-        statements of reasons included (read now if no analysis here has read them)."""
+        statements of reasons included (as ``build`` kept them, else read now)."""
+        if source != facets.OFAC:
+            with self.store() as store:
+                kept = facets.reasons(store, source, source_id)
+            if kept is not None:
+                return list(kept)
         with self._analysis:
             texts = self.texts
             texts.read_every([source])
@@ -299,7 +306,7 @@ class Catalogue:
 
     def _quiet(self) -> bool:
         """Wait until no request has come for :data:`QUIET` seconds; False: closed."""
-        while not self.closed and time.monotonic() - self.touched < QUIET:
+        while not self.closed and (self.active or time.monotonic() - self.touched < QUIET):
             time.sleep(0.1)
         return not self.closed
 
