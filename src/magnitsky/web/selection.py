@@ -283,7 +283,7 @@ def _select(selection: Selection, catalogue: Catalogue) -> list[int]:
         kept = catalogue.filterable(chosen, _read_fields(selection))  # none analysed
         if kept is not None:  # the fields read, with the designation's own for the order
             pairs = [
-                (i, {**rows[i], **r})
+                (i, r if "name" in r else {**rows[i], **r})  # an analysed row is whole
                 for i, r in zip(chosen, kept, strict=True)
                 if all(t(r) for t in tests)
             ]
