@@ -18,24 +18,18 @@ store built by another version is analysed again when asked, never read stale.
 
 from __future__ import annotations
 
-import gc
 import json
-import logging
-import multiprocessing
-import traceback
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from multiprocessing.connection import Connection
 from typing import Any, NamedTuple
 
 from magnitsky import queries
 from magnitsky.analysis.designations import Raw, annotate, raw_records, with_records
 from magnitsky.analysis.stored import Key, fingerprint, key
 from magnitsky.analysis.texts import OfficialTexts
+from magnitsky.forked import Forked
 from magnitsky.programs import is_magnitsky
 from magnitsky.store import Store
-
-log = logging.getLogger(__name__)
 
 FIELDS = ("basis", "country_codes", "roles", "themes", "victim_groups")
 """What the filters and the basis order read of the analysis (web/selection.py)."""
@@ -120,55 +114,17 @@ def remember(store: Store) -> int:
     return _store(store, _analyse(inputs), _reasons(inputs.texts))
 
 
-def _child(inputs: Inputs, sender: Connection) -> None:
-    """The forked worker: analyse, send the columns (or the error), touch no store."""
-    gc.disable()  # nothing of the parent's (its DuckDB connection) is ever finalised here
-    inputs.texts.store = None
-    try:
-        sender.send(("columns", _analyse(inputs)))
-    except Exception:
-        sender.send(("error", traceback.format_exc()))
-    finally:
-        sender.close()
-
-
 @contextmanager
 def alongside(store: Store) -> Iterator[None]:
-    """:func:`remember`, its analysis run in a forked process while the block runs (the
-    build's matching, which changes no designation, record nor text): on two cores it
-    adds only the reading of its inputs. Where the process cannot be forked or fails, the
-    analysis runs here when the block ends (the same values)."""
+    """:func:`remember`, its analysis run in a forked process (:class:`Forked`) while the
+    block runs (the build's matching, which changes no designation, record nor text): on
+    two cores it adds only the reading of its inputs and the storing. Without a second
+    core, or if the child fails, the analysis runs here when the block ends (the same
+    values)."""
     inputs = _inputs(store)
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:
-        context = None
-    if context is None:
-        yield
-        _store(store, _analyse(inputs), _reasons(inputs.texts))
-        return
-    receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_child, args=(inputs, sender), daemon=True)
-    worker.start()
-    sender.close()
-    try:
-        yield
-        columns = None
-        try:
-            kind, value = receiver.recv()
-            if kind == "columns":
-                columns = value
-            else:
-                log.warning("the facets' worker failed; analysed here:\n%s", value)
-        except EOFError:
-            log.warning("the facets' worker stopped; analysed here")
-        found = columns if columns is not None else _analyse(inputs)
-        _store(store, found, _reasons(inputs.texts))
-    finally:
-        receiver.close()
-        if worker.is_alive():
-            worker.terminate()
-        worker.join()
+    job = Forked(lambda: _analyse(inputs))
+    yield
+    _store(store, job.result(), _reasons(inputs.texts))
 
 
 def _has_table(store: Store) -> bool:
