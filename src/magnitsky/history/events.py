@@ -87,21 +87,22 @@ class Walk:
 
 
 class Records:
-    """Record hash -> parsed entry. Ids are loaded for all records in one query; the
-    JSON content is parsed only for the entries an event touches, once per record (a
-    record's entry is kept: the walk meets it again as the state before the next step).
+    """Record hash -> parsed entry. Ids are loaded for all records in one query. An
+    entry's content comes from the records this transaction stored (``Store.parsed``:
+    an import's walk meets every record it just parsed), else from its stored JSON, read
+    for the whole source on the first such record; either is turned into an entry only
+    for the records an event touches, once per record (a record's entry is kept: the
+    walk meets it again as the state before the next step).
     """
 
     def __init__(self, store: Store, source: str) -> None:
         self.store = store
         self.source = source
-        self.ids: dict[int, str] = {}
-        self.raw: dict[int, str] = {}
-        for h, sid, content in store.rows(
-            "SELECT record_hash, source_id, content FROM records WHERE source = ?", [source]
-        ):
-            self.ids[h] = sid
-            self.raw[h] = content
+        self.ids: dict[int, str] = dict(
+            store.rows("SELECT record_hash, source_id FROM records WHERE source = ?", [source])
+        )
+        self.raw: dict[int, str] | None = None
+        """Stored JSON content by record hash, read when first needed."""
         self.entries: dict[int, Entry] = {}
         """The entry of a single record, by its hash."""
         self._by_name: dict[str, set[str]] | None = None
@@ -121,6 +122,15 @@ class Records:
         return self.ids[record_hash]
 
     def content(self, record_hash: int) -> dict[str, Any]:
+        parsed = self.store.parsed.get((self.source, record_hash))
+        if parsed is not None:
+            return parsed
+        if self.raw is None:
+            self.raw = dict(
+                self.store.rows(
+                    "SELECT record_hash, content FROM records WHERE source = ?", [self.source]
+                )
+            )
         found: dict[str, Any] = json.loads(self.raw[record_hash])
         return found
 

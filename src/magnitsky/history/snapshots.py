@@ -614,6 +614,8 @@ def store_records(store: Store, source: str, records: dict[int, Listing]) -> Non
     """Records keep the fields the history engine reads as columns (no JSON parsing on
     every rebuild) and the whole record as JSON."""
     listings = list(records.values())
+    contents = [x.content() for x in listings]
+    store.parsed.update(((source, h), c) for h, c in zip(records, contents, strict=True))
     columns: dict[str, list[Any]] = {
         "source": [source] * len(listings),
         "record_hash": list(records),
@@ -621,7 +623,7 @@ def store_records(store: Store, source: str, records: dict[int, Listing]) -> Non
         "name": [x.name for x in listings],
         "schema": [x.schema for x in listings],
         "title": [x.title for x in listings],
-        "content": [json.dumps(x.content(), ensure_ascii=False) for x in listings],
+        "content": [json.dumps(c, ensure_ascii=False) for c in contents],
         "stated_dates": [
             json.dumps(stated_dates(x)) if x.listed_on or x.extra else None for x in listings
         ],
