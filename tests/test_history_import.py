@@ -108,3 +108,33 @@ def test_importing_versions_in_step_gives_the_members_of_reading_each_whole(
             snap = snaps.file_snapshot(path)
             alone.previous = None
             assert sorted(reader.members(snap)) == sorted(alone.members(snap))
+
+
+def test_stored_members_are_the_same_in_any_order_of_reading(tmp_path: Path) -> None:
+    """Members stored as chains of changes (a whole snapshot every few) read back the
+    same oldest first, newest first (each chain met from its end) and in any order."""
+    from magnitsky.store import open_store
+
+    rng = random.Random(11)
+    lines = [_line(n) for n in range(1, 40)]
+    inputs = []
+    for n in range(3 * snaps._CHAIN + 5):
+        at = rng.randrange(len(lines))
+        lines[at] = lines[at] + b" v"
+        if rng.random() < 0.5:
+            lines.pop(rng.randrange(len(lines)))
+        lines.append(_line(1000 + n))
+        path = tmp_path / f"sdn_2024-{1 + n // 28:02d}-{1 + n % 28:02d}.csv"
+        path.write_bytes(b"\r\n".join(lines) + b"\r\n")
+        inputs.append(snaps.file_snapshot(path))
+    with open_store(tmp_path / "s.duckdb") as store:
+        reader = snaps.SnapshotReader(store, "us-ofac-sdn")
+        expected = [sorted(reader.members(snap)) for snap in inputs]
+        added = snaps.store_snapshots(store, inputs).added
+        bases = store.rows("SELECT count(*) FROM snapshots WHERE members_base IS NULL")
+        assert 1 < bases[0][0] < len(inputs)  # chains, more than one
+        orders = [added, added[::-1], rng.sample(added, len(added))]
+        for order in orders:
+            found = snaps.StoredMembers(store, keep=4).of(order)
+            by_id = {sid: arr.tolist() for sid, arr in zip(order, found, strict=True)}
+            assert [by_id[sid] for sid in added] == expected

@@ -84,3 +84,30 @@ def test_a_reading_command_upgrades_an_older_store_first(tmp_path: Path) -> None
     con.close()
     with open_store(path, read_only=True) as store:
         assert schema_version(store.con) == len(MIGRATIONS)
+
+
+def test_bulk_insert_keeps_every_value_as_given(tmp_path: Path) -> None:
+    """Columns handed over as NumPy arrays: a 64-bit number after many small ones, NULLs,
+    lists (empty too), dates, booleans and bytes come back as they went in."""
+    from datetime import date, datetime
+
+    with open_store(tmp_path / "s.duckdb") as store:
+        store.con.execute(
+            "CREATE TABLE t (n BIGINT, m BIGINT, s VARCHAR, l VARCHAR[], d DATE,"
+            " ts TIMESTAMP, b BOOLEAN, x BLOB)"
+        )
+        count = 3000
+        columns = {
+            "n": [*range(count - 1), 2**62 + 5],
+            "m": [None] * (count - 1) + [-(2**63)],
+            "s": [None if i % 3 else f"é{i}" for i in range(count)],
+            "l": [[] if i < count - 1 else ["a", "b"] for i in range(count)],
+            "d": [date(2020, 1, 1 + i % 28) for i in range(count)],
+            "ts": [None] * (count - 1) + [datetime(2021, 5, 6, 7, 8, 9)],
+            "b": [i % 2 == 0 for i in range(count)],
+            "x": [bytes([i % 256, 0]) for i in range(count)],
+        }
+        assert store.bulk_insert("t", columns) == count
+        assert store.bulk_insert("t", {"n": []}) == 0
+        rows = store.rows("SELECT n, m, s, l, d, ts, b, x FROM t ORDER BY n")
+        assert [list(r) for r in rows] == [list(v) for v in zip(*columns.values(), strict=True)]

@@ -168,7 +168,7 @@ class StoredMembers:
             batch = snapshot_ids[start : start + _SNAPSHOT_BATCH]
             rows = {row[0]: row for row in self._rows(batch)}
             for snapshot_id in batch:
-                yield self._resolve(*rows[snapshot_id])
+                yield self._resolve(snapshot_id, rows)
 
     def _rows(self, ids: list[int]) -> list[tuple[Any, ...]]:
         return self.store.rows(
@@ -177,21 +177,51 @@ class StoredMembers:
             [ids],
         )
 
-    def _resolve(
-        self, snapshot_id: int, base: int | None, members: bytes, gone: bytes | None
-    ) -> np.ndarray:
+    def _chain(self, snapshot_id: int) -> list[tuple[Any, ...]]:
+        """A snapshot and the bases under it down to one stored whole, in one query (a
+        walk newest first meets each chain from its end)."""
+        return self.store.rows(
+            "WITH RECURSIVE chain(id, base) AS ("
+            " SELECT snapshot_id, members_base FROM snapshots WHERE snapshot_id = ?"
+            " UNION ALL SELECT s.snapshot_id, s.members_base FROM snapshots s, chain"
+            " WHERE s.snapshot_id = chain.base)"
+            " SELECT snapshot_id, members_base, members, members_gone FROM snapshots"
+            " WHERE snapshot_id IN (SELECT id FROM chain)",
+            [snapshot_id],
+        )
+
+    def _resolve(self, snapshot_id: int, rows: dict[int, tuple[Any, ...]]) -> np.ndarray:
+        """A snapshot's members: its base's (resolved first, from ``rows`` or the store)
+        less those gone, with those added."""
         found = self.resolved.get(snapshot_id)
         if found is not None:
             return found
+        pending = []
+        at = snapshot_id
+        while True:
+            row = rows.get(at)
+            if row is None:
+                rows.update((r[0], r) for r in self._chain(at))
+                row = rows[at]
+            pending.append(row)
+            base = row[1]
+            if base is None or base in self.resolved:
+                break
+            at = base
+        for row in reversed(pending):
+            found = self._decode(*row)
+        assert found is not None
+        return found
+
+    def _decode(
+        self, snapshot_id: int, base: int | None, members: bytes, gone: bytes | None
+    ) -> np.ndarray:
         if base is None:
             found = _sorted(members)
             if len(found) > 1 and not (found[1:] > found[:-1]).all():
                 found = np.unique(found)  # stored before members were kept sorted
         else:
-            before = self.resolved.get(base)
-            if before is None:
-                before = self._resolve(*self._rows([base])[0])
-            found = merged(missing_from(before, _sorted(gone)), _sorted(members))
+            found = merged(missing_from(self.resolved[base], _sorted(gone)), _sorted(members))
         if len(self.resolved) >= self.keep:
             del self.resolved[next(iter(self.resolved))]
         self.resolved[snapshot_id] = found
