@@ -146,8 +146,11 @@ class Records:
     def _entry(self, ordered: list[int]) -> Entry:
         contents = [self.content(h) for h in ordered]
         first = contents[0]
-        tags = frozenset(t for c in contents for t in c["programs"])
-        core = tuple(_freeze(first.get(k)) for k in _AMEND_FIELDS)
+        if len(contents) == 1:
+            tags = frozenset(first["programs"])
+        else:
+            tags = frozenset([t for c in contents for t in c["programs"]])
+        core = tuple([_freeze(first.get(k)) for k in _AMEND_FIELDS])
         return Entry(first["source_id"], first["name"], first["schema"], tags, core, ordered[0])
 
 
