@@ -23,7 +23,12 @@ import numpy as np
 
 from magnitsky.history import plausibility
 from magnitsky.history.linking import name_key
-from magnitsky.history.snapshots import StoredMembers, missing_from, without_gc_pauses
+from magnitsky.history.snapshots import (
+    WALKED_FIELDS,
+    StoredMembers,
+    missing_from,
+    without_gc_pauses,
+)
 from magnitsky.matching import dates
 from magnitsky.programs import program_key
 from magnitsky.sources import source as get_source
@@ -44,6 +49,7 @@ _CLOSES = ("delisted", "program_removed")
 # Fields that make a change of content an amendment (not formatting of the remarks).
 _AMEND_FIELDS = ("name", "schema", "aliases", "title", "birth_dates", "nationalities", "linked_to")
 _BIRTH_DATES = _AMEND_FIELDS.index("birth_dates")
+assert set(_AMEND_FIELDS) <= set(WALKED_FIELDS), "the walk reads fields a fresh record lacks"
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,12 @@ class Records:
             )
         found: dict[str, Any] = json.loads(self.raw[record_hash])
         return found
+
+    def forget(self) -> None:
+        """Drop the source's records kept from the import: the walk is done."""
+        parsed = self.store.parsed
+        for key in [k for k in parsed if k[0] == self.source]:
+            del parsed[key]
 
     def entry(self, hashes: set[int]) -> Entry:
         if len(hashes) == 1:
@@ -417,6 +429,7 @@ def derive_events(store: Store, source: str, max_loss: float) -> int:
             _write_events(store, walk)
     written += len(walk.events)
     _write(store, walk)
+    records.forget()
     return written
 
 
@@ -466,6 +479,7 @@ def append_latest(store: Store, source: str, snapshot_id: int, max_loss: float) 
     _step(walk, snap, records, jurisdiction, source, max_loss)
     affected = {event[1] for event in walk.events}
     _write(store, walk)
+    records.forget()
     return affected
 
 

@@ -640,12 +640,30 @@ def stated_dates(listing: Listing) -> dict[str, str]:
     return out
 
 
+WALKED_FIELDS = (
+    "source_id",
+    "name",
+    "schema",
+    "programs",
+    "aliases",
+    "title",
+    "birth_dates",
+    "nationalities",
+    "linked_to",
+)
+"""The fields of a record the events' walk reads (``events.Records``): what
+:func:`store_records` keeps in ``Store.parsed`` for it, not the whole content."""
+
+
 def store_records(store: Store, source: str, records: dict[int, Listing]) -> None:
     """Records keep the fields the history engine reads as columns (no JSON parsing on
     every rebuild) and the whole record as JSON."""
     listings = list(records.values())
     contents = [x.content() for x in listings]
-    store.parsed.update(((source, h), c) for h, c in zip(records, contents, strict=True))
+    store.parsed.update(
+        ((source, h), {k: c[k] for k in WALKED_FIELDS})
+        for h, c in zip(records, contents, strict=True)
+    )
     columns: dict[str, list[Any]] = {
         "source": [source] * len(listings),
         "record_hash": list(records),
