@@ -87,8 +87,8 @@ def test_a_reading_command_upgrades_an_older_store_first(tmp_path: Path) -> None
 
 
 def test_bulk_insert_keeps_every_value_as_given(tmp_path: Path) -> None:
-    """Columns handed over as NumPy arrays: a 64-bit number after many small ones, NULLs,
-    lists (empty too), dates, booleans and bytes come back as they went in."""
+    """A 64-bit number after many small ones, NULLs, lists (empty too), dates, booleans
+    and bytes come back as they went in."""
     from datetime import date, datetime
 
     with open_store(tmp_path / "s.duckdb") as store:
