@@ -19,6 +19,7 @@ store built by another version is analysed again when asked, never read stale.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
@@ -122,7 +123,14 @@ def alongside(store: Store) -> Iterator[None]:
     core, or if the child fails, the analysis runs here when the block ends (the same
     values)."""
     inputs = _inputs(store)
-    job = Forked(lambda: _analyse(inputs))
+    parent = os.getpid()
+
+    def work() -> Columns:
+        if os.getpid() != parent:  # the child yields to the build (never the parent)
+            os.nice(10)
+        return _analyse(inputs)
+
+    job = Forked(work)
     yield
     _store(store, job.result(), _reasons(inputs.texts))
 
