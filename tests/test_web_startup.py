@@ -105,3 +105,65 @@ def test_a_basis_read_alone_is_the_basis_of_the_whole_analysis(bare: Path) -> No
         assert {r["basis"] for r in whole} >= {"human_rights", "corruption", "unknown"}
     finally:
         cat.close()
+
+
+def test_the_pages_say_what_the_drawn_charts_say(built_store: Path) -> None:
+    """The overview and the multilateral page show their chart as an image: they take its
+    words from the rows alone (report/captions.py), the same words the drawing carries."""
+    from magnitsky.analysis.windows import CALENDAR
+    from magnitsky.web.routes import multilateral, overview
+
+    cat = Catalogue(built_store)
+    try:
+        for program in ("US-GLOMAG", "GB-HR", "CA-JVCFOA"):
+            words = overview.caption(cat, program, CALENDAR)
+            drawn = overview.chart(cat, program, CALENDAR)
+            assert words is not None and drawn is not None
+            assert (words.title, words.description) == (drawn.title, drawn.description)
+            assert words.description in drawn.svg  # the SVG's <desc>
+        f = {"programs": None, "allies_any_program": False, "year_end": None}
+        f |= {"property": False, "year": None, "view": None}
+        words_m = multilateral.caption(cat, f)
+        drawn_m = multilateral.chart(cat, f)
+        assert words_m is not None and drawn_m is not None
+        assert (words_m.title, words_m.description) == (drawn_m.title, drawn_m.description)
+    finally:
+        cat.close()
+
+
+def test_a_fresh_server_answers_the_chart_pages_without_drawing(built_store: Path) -> None:
+    """A page asks for its chart as an image: a fresh process answering ``/`` and
+    ``/multilateral`` has not imported Matplotlib (imported, it costs the first answer
+    about a second)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import asyncio, sys\n"
+        "from pathlib import Path\n"
+        "from magnitsky.web.app import create_app\n"
+        "from magnitsky.web.config import load\n"
+        "import dataclasses\n"
+        "app = create_app(Path(sys.argv[1]), dataclasses.replace(load(), warm='none'))\n"
+        "async def ask(path):\n"
+        "    sent = []\n"
+        "    async def receive():\n"
+        "        return {'type': 'http.request', 'body': b'', 'more_body': False}\n"
+        "    async def send(message):\n"
+        "        sent.append(message)\n"
+        "    scope = {'type': 'http', 'method': 'GET', 'path': path, 'raw_path': path.encode(),\n"
+        "             'query_string': b'', 'headers': [], 'scheme': 'http',\n"
+        "             'server': ('127.0.0.1', 80), 'client': ('127.0.0.1', 1), 'root_path': '',\n"
+        "             'http_version': '1.1', 'app': app}\n"
+        "    await app(scope, receive, send)\n"
+        "    return sent[0]['status'], b''.join(m.get('body', b'') for m in sent[1:])\n"
+        "for path in ('/', '/multilateral'):\n"
+        "    status, body = asyncio.run(ask(path))\n"
+        "    assert status == 200 and b'chart' in body, (path, status)\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(built_store)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "False"

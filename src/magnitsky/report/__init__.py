@@ -9,18 +9,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from magnitsky.report import charts, html, markdown, multilateral, tables, trace
-from magnitsky.report import recommendations as recommended
-
 if TYPE_CHECKING:
     from magnitsky.analysis.annual import Annual
+    from magnitsky.report import recommendations as recommended
 
 
 def write_report(
     annual: Annual, out: Path, recommendations: recommended.Section | None = None
 ) -> list[Path]:
     """Write index.html, report.md and the CSVs into ``out``; return the paths written.
-    ``recommendations``: the civil-society recommendations section, when there is one."""
+    ``recommendations``: the civil-society recommendations section, when there is one.
+    (The drawing modules are imported here, not with the package: a web page that needs
+    a chart's words alone, :mod:`magnitsky.report.captions`, starts without Matplotlib.)"""
+    from magnitsky.report import charts, html, markdown, multilateral, tables, trace
+    from magnitsky.report import recommendations as recommended
+
     out.mkdir(parents=True, exist_ok=True)
     by_name = tables.report_tables(annual)
     if annual.multilateral is not None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import matplotlib as mpl
 from matplotlib.ticker import MaxNLocator
 
-from magnitsky.report import trace
+from magnitsky.report import captions, trace
 from magnitsky.report.svg import (
     BAR,
     GREY,
@@ -76,32 +76,9 @@ def yearly_chart(annual: Annual) -> Chart | None:
     ax.set_ylabel("persons designated")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     fig.legend(frameon=False, fontsize=8, loc="outside upper center", ncols=5)
-    title = f"{annual.program}: persons designated per year, by basis"
-    description = (
-        "Stacked bars per year: solid, the persons certainly designated in the year, by"
-        " basis; hatched above, those dated by a bracket that may fall in the year. Labels:"
-        " at least–at most. Direct involvement is at least the human-rights abuse and"
-        " corruption bars, at most those and the basis unknown. "
-        + "; ".join(_year_said(r) for r in rows)
-    )
-    return chart(fig, "yearly", title, description)
-
-
-def _year_said(r: dict[str, Any]) -> str:
-    """A year of the chart in words: its persons, the direct-involvement range, where the
-    basis comes from, and whether the year is covered only in part."""
-    said = (
-        f"{r['year']}: {span(r.get('persons_min', 0), r.get('persons_max', 0))} persons,"
-        f" direct involvement {span(r.get('direct_min', 0), r.get('direct_max', 0))}"
-        f" (basis from an official text for {span(*_pair(r, 'basis_from_text'))}, the"
-        f" regime for {span(*_pair(r, 'basis_from_regime'))}, the list for"
-        f" {span(*_pair(r, 'basis_from_list'))}, not known for {span(*_pair(r, 'unknown'))})"
-    )
-    return f"{said} [{r['partial']}]" if r.get("partial") else said
-
-
-def _pair(r: dict[str, Any], key: str) -> tuple[int, int]:
-    return r.get(f"{key}_min", 0), r.get(f"{key}_max", 0)
+    words = captions.yearly(annual.program, rows)
+    assert words is not None  # rows are not empty
+    return chart(fig, "yearly", words.title, words.description)
 
 
 LABELS = ("name", "country", "region", "role", "label", "code", "kind")

@@ -15,6 +15,8 @@ from matplotlib.ticker import MaxNLocator
 
 from magnitsky.analysis import multilateral as multi
 from magnitsky.analysis.multilateral_section import GAPS_SHOWN, LAG_BUCKETS
+from magnitsky.report import captions
+from magnitsky.report.captions import COMBINATIONS_SHOWN
 from magnitsky.report.svg import (
     BAR,
     GREY,
@@ -34,7 +36,6 @@ if TYPE_CHECKING:
 
 # Okabe-Ito colours, one per jurisdiction.
 COLOURS = {"US": "#0072B2", "GB": "#D55E00", "EU": "#009E73", "CA": "#CC79A7", "AU": "#E69F00"}
-COMBINATIONS_SHOWN = 20
 
 
 def colour(jurisdiction: str) -> str:
@@ -334,14 +335,10 @@ def upset(
     jurisdictions the combination joins. ``totals``: the persons per jurisdiction (by
     default, counted from the combinations); ``link``: where a bar leads."""
     combos = combinations[:COMBINATIONS_SHOWN]
-    if not combos:
+    words = captions.upset(combinations, totals)
+    if not combos or words is None:
         return None
-    if totals is None:
-        totals = {}
-        for r in combinations:
-            for j in r["jurisdictions"]:
-                totals[j] = totals.get(j, 0) + r["persons"]
-    names = sorted(totals, key=lambda x: -totals[x])
+    totals, names = captions.upset_totals(combinations, totals)
     fig = mpl.figure.Figure(figsize=(8, 4.6), layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 0.3 * len(names) + 0.4])
     xs = range(len(combos))
@@ -378,22 +375,7 @@ def upset(
     bottom.set_xticks([])
     bottom.spines[["left", "bottom"]].set_visible(False)
     bottom.tick_params(axis="y", length=0)
-    more = (
-        f" (the {COMBINATIONS_SHOWN} largest of {len(combinations)})"
-        if len(combinations) > COMBINATIONS_SHOWN
-        else ""
-    )
-    description = (
-        f"An UpSet chart{more}: a bar per combination of jurisdictions, the persons"
-        " sanctioned by exactly those jurisdictions under their Magnitsky-style programs;"
-        " the dots below mark the jurisdictions of each combination (dark bars: two or"
-        " more). "
-        + "; ".join(f"{r['combination']}: {r['persons']}" for r in combos)
-        + ". Persons per jurisdiction: "
-        + ", ".join(f"{j} {totals[j]}" for j in names)
-        + "."
-    )
-    return chart(fig, "allies_combinations", "Who sanctioned the same persons", description)
+    return chart(fig, "allies_combinations", words.title, words.description)
 
 
 def lags_chart(a: MultilateralSection) -> Chart | None:

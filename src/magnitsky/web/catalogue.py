@@ -109,8 +109,9 @@ class Catalogue:
         self._facets_lock = threading.Lock()
         self._based: dict[int, Row] = {}
         """Designations whose basis alone has been read (a basis filter needs no more)."""
-        self.touched = 0.0
-        """When a request last asked for the catalogue, or ended (time.monotonic)."""
+        self.touched = time.monotonic()
+        """When a request last asked for the catalogue, or ended (time.monotonic); at first
+        the opening, so the warming leaves the server's first second to the first answer."""
         self.active = 0
         """Requests in progress (web/busy.py)."""
         self._memo: dict[tuple[Any, ...], Any] = {}

@@ -18,6 +18,8 @@ from starlette.responses import Response
 
 from magnitsky.analysis import multilateral as multi
 from magnitsky.analysis.windows import year_of
+from magnitsky.report import captions
+from magnitsky.report.captions import Caption
 from magnitsky.web import crosslist, params, responses
 from magnitsky.web.catalogue import Catalogue
 from magnitsky.web.crosslist import NotBuilt
@@ -211,6 +213,13 @@ def chart(cat: Catalogue, f: dict[str, Any]) -> Chart | None:
     return found
 
 
+def caption(cat: Catalogue, f: dict[str, Any]) -> Caption | None:
+    """The overlap chart's words (the page shows the chart as an image: it is drawn when
+    that is asked for, not for the page)."""
+    rows, _ = views(cat, ("combinations",), f)["combinations"]
+    return captions.upset(rows)
+
+
 async def chart_svg(request: Request) -> Response:
     """The overlap chart as an SVG image (``/charts/multilateral.svg``)."""
     f = _read(request)
@@ -234,10 +243,10 @@ async def page(request: Request) -> Response:
         raise params.BadRequest("the page shows the views together: 'view' is for the API")
     missing: str | None = None
     found: dict[str, View] = {}
-    drawn: Chart | None = None
+    words: Caption | None = None
     try:
         found = await off_loop(True, views, catalogue(request), SHOWN, f)
-        drawn = await off_loop(True, chart, catalogue(request), f)
+        words = caption(catalogue(request), f)
     except NotBuilt as why:
         missing = str(why)
 
@@ -251,7 +260,7 @@ async def page(request: Request) -> Response:
         "multilateral",
         missing=missing,
         views=found,
-        chart=drawn,
+        chart=words,
         f={**f, "programs": request.query_params.get("programs")},
         programs=catalogue(request).programs(),
         years=[str(y) for y in range(date.today().year, 2011, -1)],

@@ -16,6 +16,8 @@ from magnitsky.analysis import coverage, measures
 from magnitsky.analysis.annual import Annual
 from magnitsky.analysis.designations import PERSONS
 from magnitsky.analysis.windows import CALENDAR, YearEnd, window
+from magnitsky.report import captions
+from magnitsky.report.captions import Caption
 from magnitsky.stats import with_average, with_coverage, yearly
 from magnitsky.web import params, responses
 from magnitsky.web.catalogue import Catalogue, Row
@@ -285,6 +287,12 @@ def chart(cat: Catalogue, program: str, year_end: YearEnd) -> Chart | None:
     return found
 
 
+def caption(cat: Catalogue, program: str, year_end: YearEnd) -> Caption | None:
+    """The chart's words (the page shows the chart as an image: it is drawn when that is
+    asked for, not for the page)."""
+    return captions.yearly(program, yearly_stats(cat, program, year_end, 5))
+
+
 def latest(cat: Catalogue, count: int = LATEST) -> list[dict[str, Any]]:
     """The latest listings and delistings under the Magnitsky-style programs, grouped by
     program and date (a bracket is its own group)."""
@@ -341,8 +349,9 @@ def _stats_query(program: str, year_end: YearEnd) -> str:
 async def page(request: Request) -> Response:
     program, year_end, years = _read(request, required=False)
     cat = catalogue(request)
-    slow = not cat.remembers(("chart", program, year_end))
-    drawn = await off_loop(slow, chart, cat, program, year_end)
+    words = await off_loop(
+        not cat.remembers(("yearly", program, year_end, 5)), caption, cat, program, year_end
+    )
     slow = not cat.remembers(("yearly", program, year_end, years))
     table = await off_loop(slow, yearly_stats, cat, program, year_end, years)
     end_text = f"{year_end[0]:02d}-{year_end[1]:02d}"
@@ -358,7 +367,7 @@ async def page(request: Request) -> Response:
         programs=cat.programs(),
         year_end_text=end_text,
         year_end_param="" if year_end == CALENDAR else f"&year_end={end_text}",
-        chart=drawn,
+        chart=words,
         chart_url=f"/charts/yearly.svg?{_stats_query(program, year_end)}",
         stats_query=_stats_query(program, year_end),
         yearly=table,
