@@ -39,6 +39,8 @@ REASONS = "entry_reasons"
 """The facts of each list entry's statement of reasons (a listing's page shows them)."""
 OFAC = "us-ofac-sdn"
 Columns = list[list[Any]]
+CHUNK = 2000
+"""Rows stored in one statement (the memory of one statement's values is bounded)."""
 
 
 class Inputs(NamedTuple):
@@ -97,15 +99,16 @@ def _store(store: Store, columns: Columns, reasons: Columns) -> int:
         " fingerprint VARCHAR NOT NULL, basis VARCHAR, country_codes VARCHAR[],"
         " roles VARCHAR[], themes VARCHAR[], victim_groups VARCHAR[], fields JSON)"
     )
-    if not columns[0]:
-        return 0
-    store.con.execute(
-        f"INSERT INTO {TABLE} SELECT UNNEST(?), UNNEST(?), UNNEST(?), UNNEST(?::DATE[]),"
-        " UNNEST(?::DATE[]), UNNEST(?), UNNEST(?), UNNEST(?::VARCHAR[][]),"
-        " UNNEST(?::VARCHAR[][]), UNNEST(?::VARCHAR[][]), UNNEST(?::VARCHAR[][]), UNNEST(?)",
-        columns,
-    )
-    return len(columns[0])
+    count = len(columns[0])
+    for start in range(0, count, CHUNK):  # bounded: one statement held the whole table
+        store.con.execute(
+            f"INSERT INTO {TABLE} SELECT UNNEST(?), UNNEST(?), UNNEST(?), UNNEST(?::DATE[]),"
+            " UNNEST(?::DATE[]), UNNEST(?), UNNEST(?), UNNEST(?::VARCHAR[][]),"
+            " UNNEST(?::VARCHAR[][]), UNNEST(?::VARCHAR[][]), UNNEST(?::VARCHAR[][]),"
+            " UNNEST(?)",
+            [c[start : start + CHUNK] for c in columns],
+        )
+    return count
 
 
 def remember(store: Store) -> int:
@@ -122,17 +125,20 @@ def alongside(store: Store) -> Iterator[None]:
     two cores it adds only the reading of its inputs and the storing. Without a second
     core, or if the child fails, the analysis runs here when the block ends (the same
     values)."""
-    inputs = _inputs(store)
+    held: list[Inputs | None] = [_inputs(store)]
+    reasons = _reasons(held[0].texts)  # type: ignore[union-attr]
     parent = os.getpid()
 
     def work() -> Columns:
         if os.getpid() != parent:  # the child yields to the build (never the parent)
             os.nice(10)
-        return _analyse(inputs)
+        return _analyse(held[0] or _inputs(store))  # read again here if let go
 
     job = Forked(work)
+    if not job.ready():  # the child has its copy: the parent lets go of its own while
+        held[0] = None  # the block runs (the block changes none of it: read again if need be)
     yield
-    _store(store, job.result(), _reasons(inputs.texts))
+    _store(store, job.result(), reasons)
 
 
 def _has_table(store: Store) -> bool:
