@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 STEPS = (
     ("reading the git history", "reading every file; the other lists' events and dates"),
     ("us-ofac-sdn: deriving", "the US list's events and dates"),
-    ("matching the same person", "reading the listings for the matching"),
-    ("persons: matching", "matching the persons across lists, and the recommendations"),
+    ("matching the same person", "reading the designations and listings (persons, web)"),
+    ("persons: matching", "matching the persons; the recommendations; what search and web keep"),
 )
 
 

@@ -188,7 +188,6 @@ def _persons(
     without its person."""
     from magnitsky.matching.persons import derive_persons
 
-    progress("matching the same person across lists …")
     report.matching = derive_persons(store, progress, reading=reading).describe()
 
 
@@ -206,6 +205,7 @@ def _finish(
         refresh(store, settings, added, progress, documents=bool(report.documents_added))
         from magnitsky.analysis import facets  # the web's filters, on the other core
 
+        progress("matching the same person across lists …")  # and what the web keeps
         with facets.alongside(store):
             _after_events(store, report, progress)
     report.rejected = [
