@@ -519,3 +519,28 @@ def test_once_the_matching_is_built_persons_matches_and_judgements_work(
         assert "p-test" in (listing["person_id"], other["person_id"])
         split = fetch(url + "/api/persons/p-test").json()
         assert len({r["source"] for r in split["listings"]}) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("/", ""),
+        ("/precedents?program=US-GLOMAG", ""),
+        ("/multilateral", ""),
+        ("/designations?program=US-GLOMAG", ""),
+        ("/search?q=kadyrov", "kadyrov"),
+    ],
+)
+def test_the_header_search_box_shows_only_a_search_s_own_words(
+    server: str, path: str, shown: str
+) -> None:
+    """A page's own template values never leak into the header's search box (it showed
+    'program=US-GLOMAG' on the precedents page, a function's text on the multilateral)."""
+    import re
+
+    answer = fetch(server + path)
+    assert answer.status == 200
+    box = re.search(r'<input[^>]*placeholder="a name in any order or script"[^>]*>', answer.text)
+    assert box is not None
+    value = re.search(r'value="([^"]*)"', box.group(0))
+    assert value is not None and value.group(1) == shown

@@ -39,8 +39,8 @@ PAGE = """{% extends "layout.html" %}
 <div class="scroll" tabindex="0" role="region" aria-label="{{ caption }}">
 <table class="data" id="{{ view }}">
 <caption>{{ caption }}: {{ rows|length }} rows.
-<a href="/download/multilateral.csv?{{ query(view=view) }}">CSV</a> ·
-<a href="/api/multilateral?{{ query(view=view) }}">JSON</a></caption>
+<a href="/download/multilateral.csv?{{ link_query(view=view) }}">CSV</a> ·
+<a href="/api/multilateral?{{ link_query(view=view) }}">JSON</a></caption>
 {{ head(columns) }}
 <tbody>
 {% for r in rows %}
@@ -82,19 +82,19 @@ designation of the person, with its bracket where it has one.</p>
 {% if chart %}
 <figure>
 <picture><source media="(max-width: 40rem)"
- srcset="/charts/multilateral-narrow.svg?{{ query() }}">
-<img class="chart" id="chart-combinations" src="/charts/multilateral.svg?{{ query() }}"
+ srcset="/charts/multilateral-narrow.svg?{{ link_query() }}">
+<img class="chart" id="chart-combinations" src="/charts/multilateral.svg?{{ link_query() }}"
      width="800" height="460" alt="{{ chart.title }}. {{ chart.description }}"></picture>
 <figcaption>{{ chart.title }}: a bar per combination of jurisdictions, the persons
 sanctioned by exactly those jurisdictions; the dots below mark them.
-<a href="/charts/multilateral.svg?{{ query() }}">The chart as SVG</a>.</figcaption>
+<a href="/charts/multilateral.svg?{{ link_query() }}">The chart as SVG</a>.</figcaption>
 </figure>
 {% endif %}
 <div class="scroll" tabindex="0" role="region" aria-label="Persons per combination">
 <table class="data" id="combinations">
 <caption>Persons per combination of jurisdictions: {{ combos|length }} rows.
-<a href="/download/multilateral.csv?{{ query(view="combinations") }}">CSV</a> ·
-<a href="/api/multilateral?{{ query(view="combinations") }}">JSON</a></caption>
+<a href="/download/multilateral.csv?{{ link_query(view="combinations") }}">CSV</a> ·
+<a href="/api/multilateral?{{ link_query(view="combinations") }}">JSON</a></caption>
 <thead><tr><th scope="col">jurisdictions</th><th scope="col">persons</th>
 <th scope="col">who</th></tr></thead>
 <tbody>
@@ -264,7 +264,7 @@ async def page(request: Request) -> Response:
         f={**f, "programs": request.query_params.get("programs")},
         programs=catalogue(request).programs(),
         years=[str(y) for y in range(date.today().year, 2011, -1)],
-        query=query,
+        link_query=query,  # not 'query': the header's search box shows that
     )
 
 

@@ -34,9 +34,9 @@ not known, and the rivals are named.</p>
 <p class="actions"><button type="submit">Show</button></p>
 </fieldset>
 </form>
-<p class="downloads">As <a href="/download/precedents.csv?{{ query }}">CSV</a>,
-<a href="/download/precedents.json?{{ query }}">JSON</a>, or from the API:
-<a href="/api/precedents?{{ query }}"><code>/api/precedents</code></a>.</p>
+<p class="downloads">As <a href="/download/precedents.csv?{{ link_query }}">CSV</a>,
+<a href="/download/precedents.json?{{ link_query }}">JSON</a>, or from the API:
+<a href="/api/precedents?{{ link_query }}"><code>/api/precedents</code></a>.</p>
 <div class="scroll" tabindex="0" role="region" aria-label="Precedents">
 <table class="data" id="precedents">
 <caption>{{ rows|length }} precedents</caption>
@@ -109,7 +109,7 @@ async def page(request: Request) -> Response:
         rows=[r | {"value": words(str(r["value"]))} for r in rows],
         programs=cat.programs(),
         kinds=sorted(KINDS),
-        query=query,
+        link_query=query,  # not 'query': the header's search box shows that
     )
 
 
