@@ -79,3 +79,42 @@ def test_countries_read_ahead_give_the_same_listings_and_search_tables(
     assert len(found[True][0]) > 30_000
     assert all(len(rows) > 5000 for rows in found[True][1].values())
     assert found[True] == found[False]
+
+
+def test_a_forked_child_ends_when_its_build_is_killed() -> None:
+    """A build killed with SIGKILL leaves no forked child behind (one blocked on its pipe
+    for ever held the store's file and the caller's output: the caller waited for ever)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import time\n"
+        "from magnitsky.forked import Forked\n"
+        "job = Forked(lambda: time.sleep(120) or 1)\n"
+        "print(job._process.pid if job._process else 0, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    child = int(proc.stdout.readline())
+    assert child > 0, "no second core: nothing forked"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    def alive() -> bool:
+        try:
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return False
+        return state != "Z"
+
+    deadline = time.monotonic() + 10
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    still = alive()
+    if still:
+        os.kill(child, signal.SIGKILL)
+    assert not still
+    assert proc.stdout.read() == ""  # the output closed: nothing holds it open

@@ -12,14 +12,19 @@ which then does it in this process: the answer is the same either way.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+PR_SET_PDEATHSIG = 1
+"""prctl(2): the signal this process gets when its parent ends."""
 
 
 def cores() -> int:
@@ -42,7 +47,7 @@ class Forked(Generic[T]):
             return
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_child, args=(work, send), daemon=True)
+        self._process = context.Process(target=_child, args=(work, send, os.getpid()), daemon=True)
         gc.freeze()
         try:
             self._process.start()
@@ -71,7 +76,19 @@ class Forked(Generic[T]):
         return self._value  # type: ignore[return-value]
 
 
-def _child(work: Callable[[], Any], send: Connection) -> None:
+def _die_with(parent: int) -> None:
+    """End this child when its parent ends, however it ends: a build killed (SIGKILL,
+    the machine's OOM killer) must not leave a child blocked on its pipe for ever, holding
+    the store's file and the output the build's caller waits on (Linux's
+    ``PR_SET_PDEATHSIG``; elsewhere the child ends when it finds itself orphaned)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+
+def _child(work: Callable[[], Any], send: Connection, parent: int) -> None:
+    _die_with(parent)
     try:
         value = work()
     except BaseException:  # the parent does the work itself

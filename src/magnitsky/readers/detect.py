@@ -6,7 +6,6 @@ not (an empty or damaged file), so that its reader can say what is wrong with it
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -66,11 +65,10 @@ def sniff(path: Path) -> Kind | None:
 
 def _xlsx_strings(path: Path) -> bytes:
     """The shared strings of a workbook (header cells live there), after the zip's sizes
-    are checked."""
-    raw = path.read_bytes()
-    files.check_zip_sizes(path, raw)
+    are checked (from the zip's directory: the file is not read whole to sniff it)."""
+    files.check_zip_sizes(path)
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as book:
+        with zipfile.ZipFile(path) as book:
             names = [n for n in book.namelist() if n.lower().endswith("sharedstrings.xml")]
             return book.read(names[0]) if names else b""
     except (zipfile.BadZipFile, OSError, ValueError, KeyError):

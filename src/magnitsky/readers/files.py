@@ -136,11 +136,12 @@ def sheet_rows(path: Path, raw: bytes) -> list[list[str | None]]:
     raise ReaderError(path, "not an Excel workbook (.xlsx or .xls)")
 
 
-def check_zip_sizes(path: object, raw: bytes) -> None:
+def check_zip_sizes(path: Path | str, raw: bytes | None = None) -> None:
     """Refuse a workbook whose parts would expand beyond the limits (a zip bomb), from the
-    zip's directory alone, before any reader opens it."""
+    zip's directory alone, before any reader opens it. Without ``raw`` the directory is
+    read from the file (not the whole file: a part stored unpacked may be gigabytes)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as book:
+        with zipfile.ZipFile(io.BytesIO(raw) if raw is not None else path) as book:
             parts = book.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ReaderError(
