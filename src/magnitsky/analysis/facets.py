@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from magnitsky import queries
 from magnitsky.analysis.designations import Raw, annotate, raw_records, with_records
-from magnitsky.analysis.stored import Key, fingerprint, key
+from magnitsky.analysis.stored import Key, decoded, fingerprint, key
 from magnitsky.analysis.texts import OfficialTexts
 from magnitsky.forked import Forked
 from magnitsky.programs import is_magnitsky
@@ -186,11 +186,7 @@ def analysed(store: Store, keys: Collection[Key]) -> dict[Key, dict[str, Any]]:
     ):
         found = (source, source_id, program, lo, hi)
         if found in keys:
-            added = json.loads(zlib.decompress(fields))
-            added["unresolved_countries"] = [
-                tuple(x) for x in added.get("unresolved_countries", ())
-            ]
-            out[found] = added
+            out[found] = decoded(zlib.decompress(fields))
     return out
 
 

@@ -100,10 +100,16 @@ def kept(store: Store) -> dict[Key, dict[str, Any]]:
         f"SELECT {', '.join(KEY_FIELDS)}, fields FROM analysed_designations WHERE fingerprint = ?",
         [fingerprint()],
     ):
-        added = json.loads(fields)
-        added["unresolved_countries"] = [tuple(x) for x in added.get("unresolved_countries", ())]
-        out[(found[0], found[1], found[2], found[3], found[4])] = added
+        out[(found[0], found[1], found[2], found[3], found[4])] = decoded(fields)
     return out
+
+
+def decoded(fields: str | bytes) -> dict[str, Any]:
+    """What the analysis added to a designation, read back from its JSON (the pairs of
+    unresolved countries are tuples again)."""
+    added: dict[str, Any] = json.loads(fields)
+    added["unresolved_countries"] = [tuple(x) for x in added.get("unresolved_countries", ())]
+    return added
 
 
 def analysed(store: Store, programs: Sequence[str]) -> list[dict[str, Any]]:
