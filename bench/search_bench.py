@@ -115,7 +115,10 @@ def main() -> None:
             start = time.perf_counter()
             SearchIndex(every, _persons_of(store))  # every name read anew (an older store)
             anew = time.perf_counter() - start
-        names = [(index.persons[n.person].person_id, n.original) for n in index.names]
+        names = [
+            (index.person_ids[p], original)
+            for p, original in zip(index.name_person.tolist(), index.originals, strict=True)
+        ]
         made = queries(names, args.queries, rng)
         kinds = list(dict.fromkeys(k for k, _, _ in made))
         for _, q, _ in made[:20]:  # warm the caches the way a running server has them
@@ -140,9 +143,9 @@ def main() -> None:
             rows.append((kind, len(chosen), p50, p95, p99, most, found_share))
         all_p = _percentiles(everything)
         qs = [q for _, q, _ in made]
-        plain_names = [n.original.casefold() for n in index.names]
+        plain_names = [original.casefold() for original in index.originals]
         substring = _timed(lambda q: [n for n in plain_names if q.casefold() in n], qs)
-        strings = [" ".join(sorted(n.tokens)) for n in index.names]
+        strings = [" ".join(sorted(t.split("\x1f"))) for t in index._texts]
         unblocked = _timed(
             lambda q: process.extract(q, strings, scorer=fuzz.token_sort_ratio, limit=10), qs[::8]
         )
@@ -159,7 +162,7 @@ def main() -> None:
         f"## Search\n\nRun on {datetime.now(UTC).date()}: {machine} (load average {load:.1f} at"
         f" the start: other work shares them), Python {platform.python_version()},"
         f" {platform.system()}. `bench/search_bench.py`: the index over every name and alias of"
-        f" the store built from the official files ({len(index.names)} name forms,"
+        f" the store built from the official files ({len(index.originals)} name forms,"
         f" {len(index.vocabulary)} distinct tokens, {len(index.persons)} persons) is built in"
         f" {built:.1f} s from the name forms `build` keeps in the store ({anew:.1f} s reading"
         " every name anew, as on a store built before they were kept; once, at the server's"

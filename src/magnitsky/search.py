@@ -31,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from math import ceil
 from typing import Any
 from urllib.parse import quote
@@ -64,6 +65,9 @@ ROWS = (
 )
 Forms = dict[str, list[tuple[str, tuple[Token, ...]]]]
 """Name forms by key (:func:`_names_key`): (original, tokens) of each."""
+KeptForms = dict[str, list[tuple[str, str]]]
+"""Name forms by key as the store keeps them: (original, token texts joined by
+:data:`SEP`) of each."""
 
 
 @dataclass
@@ -130,13 +134,6 @@ class Found:
         }
 
 
-@dataclass(frozen=True)
-class _Name:
-    person: int
-    original: str
-    tokens: tuple[str, ...]
-
-
 def _person_url(person_id: str) -> str:
     if ":" in person_id:
         source, source_id = person_id.split(":", 1)
@@ -167,72 +164,99 @@ def _order(r: Mapping[str, Any]) -> tuple[Any, ...]:
 
 
 class SearchIndex:
-    """Every name of every listing, tokenised, with the persons they belong to."""
+    """Every name of every listing, tokenised, with the persons they belong to.
+
+    Built for a server's first search, so built as arrays: the names' tokens are one flat
+    list, their postings (which names hold a token) one array sliced by offsets, and a
+    person's facts (names, lists, countries) are gathered from their designations only
+    when a search shows them."""
 
     def __init__(
         self,
-        rows: Iterable[dict[str, Any]],
+        rows: Sequence[dict[str, Any]],
         person_of: dict[tuple[str, str], str],
-        known: Forms | None = None,
+        known: KeptForms | None = None,
         places: dict[str, str | None] | None = None,
+        phonetics: dict[str, str | None] | None = None,
     ):
-        """``rows``: designations in :func:`_order`; ``known`` and ``places``: name
-        forms and country codes already read (what the store keeps), else read now."""
-        self.persons: list[Person] = []
-        self.names: list[_Name] = []
-        self._tokens: dict[str, Token] = {}
-        self.read_forms: Forms = {}
-        """Forms read here (not ``known``): what :func:`remember_names` adds."""
+        """``rows``: designations in :func:`_order`; ``known``, ``phonetics`` and
+        ``places``: name forms, their tokens' Metaphone keys and country codes already
+        read (what the store keeps), else read now."""
+        self._rows = rows
         self.places = dict(places or {})
+        self.read_forms: KeptForms = {}
+        """Forms read here (not ``known``)."""
         known = known or {}
+        self.phonetics: dict[str, str | None] = dict(phonetics or {})
+        """The Metaphone key of every token of the names."""
+        self.person_ids: list[str] = []
+        self._person_rows: list[list[int]] = []
         by_id: dict[str, int] = {}
-        seen_names: dict[tuple[str, str], tuple[str, ...]] = {}
-        for r in rows:
+        name_person: list[int] = []
+        self.originals: list[str] = []
+        """Every name form's text as the list gives it."""
+        texts: list[str] = []
+        seen: set[tuple[str, str]] = set()
+        for i, r in enumerate(rows):
             key = (r["source"], r["source_id"])
             pid = person_of.get(key) or f"{key[0]}:{key[1]}"
             at = by_id.get(pid)
             if at is None:
-                at = by_id[pid] = len(self.persons)
-                self.persons.append(Person(pid, _person_url(pid), schema=r["schema"]))
-            p = self.persons[at]
-            _add_listing(p, r, self.places)
-            if key not in seen_names:
-                seen_names[key] = (r["name"], *(a for a in r.get("aliases") or () if a))
-                p.names.append(r["name"])
-                names_key = _names_key(seen_names[key], r["schema"])
-                read = known.get(names_key) or self.read_forms.get(names_key)
-                if read is None:
-                    read = self.read_forms[names_key] = [
-                        (f.original, f.tokens) for f in forms(seen_names[key], r["schema"])
-                    ]
-                for original, tokens in read:
-                    self.names.append(_Name(at, original, tuple(t.text for t in tokens)))
-                    for tok in tokens:
-                        self._tokens.setdefault(tok.text, tok)
-        postings: dict[str, list[int]] = defaultdict(list)
-        for n, name in enumerate(self.names):
-            for text in set(name.tokens):
-                postings[text].append(n)
-        self.postings = {t: np.array(at, dtype=np.int32) for t, at in postings.items()}
-        self.lengths = np.array([len(n.tokens) for n in self.names], dtype=np.int32)
-        self.vocabulary = sorted(self.postings)
-        self.sounds: dict[int, list[str]] = defaultdict(list)
-        for text in self.vocabulary:
-            sound = self._tokens[text].sound
-            if sound >= 0:
-                self.sounds[sound].append(text)
-        first: dict[str, int] = {}
-        for n, name in enumerate(self.names):
-            first.setdefault(" ".join(sorted(name.tokens)), n)
-        self.strings = list(first)
-        """Every distinct name, its words sorted (the nearest names compare these)."""
-        self.string_names = list(first.values())
+                at = by_id[pid] = len(self.person_ids)
+                self.person_ids.append(pid)
+                self._person_rows.append([])
+            self._person_rows[at].append(i)
+            if key in seen:
+                continue
+            seen.add(key)
+            names = (r["name"], *(a for a in r.get("aliases") or () if a))
+            names_key = _names_key(names, r["schema"])
+            read = known.get(names_key) or self.read_forms.get(names_key)
+            if read is None:
+                read = self.read_forms[names_key] = self._read(names, r["schema"])
+            for original, joined in read:
+                name_person.append(at)
+                self.originals.append(original)
+                texts.append(joined)
+        self.name_person = np.array(name_person, dtype=np.int32)
+        """The person of each name form."""
+        self._texts = texts
+        self.lengths = np.array([t.count(SEP) + 1 if t else 0 for t in texts], dtype=np.int32)
+        ids: dict[str, int] = {}
+        setdefault = ids.setdefault
+        flat = [setdefault(t, len(ids)) for t in SEP.join(t for t in texts if t).split(SEP)]
+        size = max(len(texts), 1)
+        pairs = np.unique(
+            np.array(flat, dtype=np.int64) * size
+            + np.repeat(np.arange(len(texts), dtype=np.int64), self.lengths)
+        )  # each (token, name) once, by token then name
+        token_of = pairs // size
+        self._held = (pairs % size).astype(np.int32)
+        self._starts = np.searchsorted(token_of, np.arange(len(ids) + 1))
+        self._ids = ids
+        self.vocabulary = sorted(ids)
+        self.sounds: dict[str, list[str]] = defaultdict(list)
+        """Tokens by their Metaphone key (3 letters or more: what :func:`token` calls a
+        sound)."""
         self.by_start: dict[tuple[int, str], list[str]] = defaultdict(list)
         self.by_end: dict[tuple[int, str], list[str]] = defaultdict(list)
         for text in self.vocabulary:
+            phonetic = self.phonetics.get(text)
+            if phonetic and len(phonetic) >= 3:
+                self.sounds[phonetic].append(text)
             self.by_start[(len(text), text[0])].append(text)
             self.by_end[(len(text), text[-1])].append(text)
+        self.persons = _Persons(self)
         self._alike: dict[str, list[str]] = {}
+
+    def _read(self, names: tuple[str, ...], schema: str) -> list[tuple[str, str]]:
+        """A listing's name forms read now (a store that does not keep them)."""
+        out = []
+        for f in forms(names, schema):
+            for t in f.tokens:
+                self.phonetics.setdefault(t.text, t.phonetic)
+            out.append((f.original, SEP.join(t.text for t in f.tokens)))
+        return out
 
     @classmethod
     def of(cls, store: Store, rows: Iterable[dict[str, Any]] | None = None) -> SearchIndex:
@@ -240,8 +264,33 @@ class SearchIndex:
         order), from the name forms and country codes the store keeps where it has them."""
         found = store.dicts(ROWS) if rows is None else list(rows)
         found.sort(key=_order)
-        known, places = _kept(store)
-        return cls(found, _persons_of(store), known, places)
+        known, phonetics, places = _kept(store)
+        return cls(found, _persons_of(store), known, places, phonetics)
+
+    def posting(self, text: str) -> np.ndarray:
+        """The names holding a token (each once)."""
+        at = self._ids[text]
+        return self._held[self._starts[at] : self._starts[at + 1]]
+
+    def _token(self, text: str) -> Token:
+        return token(text, self.phonetics.get(text))
+
+    @cached_property
+    def strings(self) -> list[str]:
+        """Every distinct name, its words sorted (the nearest names compare these)."""
+        return list(self._first_strings)
+
+    @cached_property
+    def string_names(self) -> list[int]:
+        """The first name form of each of :attr:`strings`."""
+        return list(self._first_strings.values())
+
+    @cached_property
+    def _first_strings(self) -> dict[str, int]:
+        first: dict[str, int] = {}
+        for n, joined in enumerate(self._texts):
+            first.setdefault(" ".join(sorted(joined.split(SEP))), n)
+        return first
 
     # --- the query --------------------------------------------------------------------
 
@@ -257,17 +306,16 @@ class SearchIndex:
     def _candidates(self, q: Token, typing: bool) -> dict[str, float]:
         """Vocabulary tokens like the query token, with their similarity."""
         found: dict[str, float] = {}
-        if q.text in self.postings:
+        if q.text in self._ids:
             found[q.text] = 1.0
         if len(q.text) > 1:
             for text in self._spelt_alike(q.text):
                 found.setdefault(text, 0.0)
-            for text in self.sounds.get(q.sound, ()) if q.sound >= 0 else ():
+            for text in self.sounds.get(q.phonetic or "", ()) if q.sound >= 0 else ():
                 found.setdefault(text, 0.0)
         for text in list(found):
             if found[text] < 1.0:
-                tok = self._tokens.get(text)
-                found[text] = token_similarity(q, tok)[0] if tok else 0.0
+                found[text] = token_similarity(q, self._token(text))[0]
         if typing and len(q.text) >= 3:
             start = bisect.bisect_left(self.vocabulary, q.text)
             for text in self.vocabulary[start : start + PREFIXES_TRIED]:
@@ -316,13 +364,13 @@ class SearchIndex:
         least) and agrees at least :data:`FLOOR`. The names are scored as arrays: for each
         query word, the best similarity of each name's words to it."""
         size = len(query)
-        total = np.zeros(len(self.names))
-        held = np.zeros(len(self.names), dtype=np.int32)
+        total = np.zeros(len(self.originals))
+        held = np.zeros(len(self.originals), dtype=np.int32)
         last = size - 1
         for i, q in enumerate(query):
-            best = np.zeros(len(self.names))
+            best = np.zeros(len(self.originals))
             for text, sim in self._candidates(q, typing=i == last).items():
-                at = self.postings[text]  # each name once
+                at = self.posting(text)  # each name once
                 best[at] = np.maximum(best[at], sim)
             total += best
             held += best > 0
@@ -337,9 +385,9 @@ class SearchIndex:
         ranked: dict[int, tuple[float, str]] = {}
         for tokens in self._query_forms(query) if query else []:
             for n, value in self._score(tokens):
-                person = self.names[n].person
+                person = int(self.name_person[n])
                 if value > ranked.get(person, (-1.0, ""))[0]:
-                    ranked[person] = (value, self.names[n].original)
+                    ranked[person] = (value, self.originals[n])
         order = sorted(
             ranked.items(),
             key=lambda kv: (
@@ -363,10 +411,35 @@ class SearchIndex:
                 text, self.strings, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=30
             ):
                 n = self.string_names[at]
-                person = self.names[n].person
+                person = int(self.name_person[n])
                 if person not in out or out[person].score < value / 100:
-                    out[person] = Hit(self.persons[person], value / 100, self.names[n].original)
+                    out[person] = Hit(self.persons[person], value / 100, self.originals[n])
         return sorted(out.values(), key=lambda h: -h.score)[:limit]
+
+
+class _Persons(Sequence[Person]):
+    """The index's persons, each gathered from their designations when first shown."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self._index = index
+        self._made: dict[int, Person] = {}
+
+    def __len__(self) -> int:
+        return len(self._index.person_ids)
+
+    def __getitem__(self, at: int) -> Person:  # type: ignore[override]
+        found = self._made.get(at)
+        if found is None:
+            index = self._index
+            rows = [index._rows[i] for i in index._person_rows[at]]
+            pid = index.person_ids[at]
+            found = Person(pid, _person_url(pid), schema=rows[0]["schema"])
+            for r in rows:
+                if (r["source"], r["source_id"]) not in found.listings:
+                    found.names.append(r["name"])
+                _add_listing(found, r, index.places)
+            self._made[at] = found
+        return found
 
 
 def _add_listing(p: Person, r: dict[str, Any], places: dict[str, str | None]) -> None:
@@ -397,18 +470,19 @@ def _has_tables(store: Store) -> bool:
     return bool(found == len(TABLES))
 
 
-def _kept(store: Store) -> tuple[Forms, dict[str, str | None]]:
-    """The name forms and country codes the store keeps (none in an older store)."""
+def _kept(store: Store) -> tuple[KeptForms, dict[str, str | None], dict[str, str | None]]:
+    """The name forms, their tokens' Metaphone keys and the country codes the store keeps
+    (none in an older store)."""
     if not _has_tables(store):
-        return {}, {}
-    tokens = {t: token(t, p) for t, p in store.rows("SELECT text, phonetic FROM search_tokens")}
-    known: Forms = defaultdict(list)
+        return {}, {}, {}
+    phonetics = dict(store.rows("SELECT text, phonetic FROM search_tokens"))
+    known: KeptForms = defaultdict(list)
     for key, original, texts in store.rows(
         "SELECT key, original, texts FROM search_forms ORDER BY key, seq"
     ):
-        known[key].append((original, tuple(tokens[t] for t in texts.split(SEP))))
+        known[key].append((original, texts))
     places = dict(store.rows("SELECT text, code FROM search_countries"))
-    return dict(known), places
+    return dict(known), phonetics, places
 
 
 def _insert(store: Store, table: str, rows: list[tuple[Any, ...]]) -> None:
