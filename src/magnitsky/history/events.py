@@ -26,7 +26,7 @@ from magnitsky.history.linking import name_key
 from magnitsky.history.snapshots import (
     WALKED_FIELDS,
     StoredMembers,
-    missing_from,
+    differences,
     without_gc_pauses,
 )
 from magnitsky.matching import dates
@@ -210,8 +210,8 @@ def _step(
     """Diff one snapshot against the previous accepted one, by record hashes: only the
     entries whose lines changed are looked at (the first snapshot diffs against nothing)."""
     members = snap.members
-    added = missing_from(members, walk.members).tolist()
-    removed = missing_from(walk.members, members).tolist()
+    gone, came = differences(walk.members, members)
+    added, removed = came.tolist(), gone.tolist()
     after: dict[str, set[int]] = {}
     for h in removed:
         after.setdefault(records.source_id(h), set(walk.entries.get(records.source_id(h), ())))

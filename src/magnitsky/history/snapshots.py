@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from typing import IO, Any, ParamSpec, TypeVar
 
 import numpy as np
 
+from magnitsky.history import gitpack
 from magnitsky.listing import Listing, ReaderError
 from magnitsky.programs import first_listing, program_key
 from magnitsky.readers import ofac_csv
@@ -141,6 +143,29 @@ def missing_from(values: np.ndarray, others: np.ndarray) -> np.ndarray:
     at = np.minimum(np.searchsorted(others, values), len(others) - 1)
     kept: np.ndarray = values[others[at] != values]
     return kept
+
+
+def differences(old: np.ndarray, new: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``missing_from(old, new), missing_from(new, old)`` of two sorted arrays without
+    repeats (two versions of a list: nearly the same values), in one pass: merged by a
+    stable sort (two sorted runs: a linear merge), the values met once are the
+    differences, and a few binary searches tell which side each came from."""
+    if not len(old) or not len(new) or not _increasing(old) or not _increasing(new):
+        return missing_from(old, new), missing_from(new, old)
+    both = np.concatenate((old, new))
+    both.sort(kind="stable")
+    twice = both[1:] == both[:-1]
+    once = np.ones(len(both), dtype=bool)
+    once[1:] &= ~twice
+    once[:-1] &= ~twice
+    changed = both[once]
+    at = np.minimum(np.searchsorted(old, changed), len(old) - 1)
+    in_old = old[at] == changed
+    return changed[in_old], changed[~in_old]
+
+
+def _increasing(values: np.ndarray) -> bool:
+    return bool((values[1:] > values[:-1]).all())
 
 
 def merged(values: np.ndarray, more: np.ndarray) -> np.ndarray:
@@ -256,8 +281,7 @@ def _stored_form(
     if chain is None or chain.length >= _CHAIN:
         chains[source] = _Chain(snapshot_id, current, 0)
         return None, current.tobytes(), None
-    added = missing_from(current, chain.members)
-    gone = missing_from(chain.members, current)
+    gone, added = differences(chain.members, current)
     chains[source] = _Chain(snapshot_id, current, chain.length + 1)
     return chain.snapshot_id, added.tobytes(), gone.tobytes()
 
@@ -854,7 +878,29 @@ def _git_repo(path: Path) -> Iterator[Path]:
 
 def git_snapshots(repo: Path, file_path: str) -> Iterator[SnapshotInput]:
     """Every version of ``file_path`` in the history of a repository or bundle; each
-    commit's time is the as-of time (the time of the scrape)."""
+    commit's time is the as-of time (the time of the scrape). A plain bundle is read
+    straight from its pack (:mod:`magnitsky.history.gitpack`), any other through git."""
+    bundle = _plain_bundle(repo, file_path) if repo.is_file() else None
+    if bundle is not None:
+        if not bundle.history:
+            raise ReaderError(repo, f"no commit touches {file_path}")
+        for version, data in bundle.contents():
+            if data is None:
+                continue  # the file was deleted in this commit
+            yield SnapshotInput(
+                "us-ofac-sdn",
+                datetime.fromtimestamp(version.time, tz=UTC),
+                f"{repo.name}:{version.commit[:12]}:{file_path}",
+                data,
+                format_of(Path(file_path)),
+                f"git-blob:{version.blob}",
+            )
+        return
+    yield from through_git(repo, file_path)
+
+
+def through_git(repo: Path, file_path: str) -> Iterator[SnapshotInput]:
+    """:func:`git_snapshots` read by git itself (a bundle cloned first)."""
     with _git_repo(repo) as git_dir:
         log = subprocess.run(
             ["git", "-C", str(git_dir), "log", "--all", "--format=%H %ct", "--", file_path],
@@ -867,6 +913,14 @@ def git_snapshots(repo: Path, file_path: str) -> Iterator[SnapshotInput]:
         if not commits:
             raise ReaderError(repo, f"no commit touches {file_path}")
         yield from _cat_files(git_dir, repo, file_path, commits[::-1])
+
+
+def _plain_bundle(path: Path, file_path: str) -> gitpack.Bundle | None:
+    """The bundle read from its pack; None where git is to read it."""
+    try:
+        return gitpack.Bundle(path, file_path)
+    except (gitpack.Unsupported, OSError, ValueError, IndexError, zlib.error):
+        return None
 
 
 def _cat_files(

@@ -29,6 +29,7 @@ class Store:
         """The records stored in the current transaction, by (source, record hash): the
         fields the history's walk would otherwise read back and decode from JSON
         (``snapshots.WALKED_FIELDS``). Dropped when the walk or the transaction ends."""
+        self._list_columns: dict[str, frozenset[str]] = {}
 
     def close(self) -> None:
         self.con.close()
@@ -68,16 +69,62 @@ class Store:
 
     def bulk_insert(self, table: str, columns: dict[str, list[Any]]) -> int:
         """Insert column lists in one statement (UNNEST zips them): far faster in DuckDB
-        than row-by-row ``executemany``."""
+        than row-by-row ``executemany``. A ``VARCHAR[]`` column's lists of text go over
+        as one string each and are split in SQL (:func:`_joined`): DuckDB converts a
+        Python list of lists value by value, several times slower."""
         names = list(columns)
         if not names or not columns[names[0]]:
             return 0
-        select = ", ".join(f"UNNEST(${i + 1})" for i in range(len(names)))
+        params: list[list[Any]] = []
+        outer = []
+        text_lists = self._text_lists(table)
+        for i, name in enumerate(names):
+            values = columns[name]
+            joined = _joined(values) if name in text_lists else None
+            params.append(values if joined is None else joined)
+            outer.append(f"c{i}" if joined is None else f"string_split(c{i}, chr(31))[2:]")
+        inner = ", ".join(f"UNNEST(${i + 1}) AS c{i}" for i in range(len(names)))
         self.con.execute(
-            f"INSERT INTO {table} ({', '.join(names)}) SELECT {select}",
-            [columns[n] for n in names],
+            f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(outer)}"
+            f" FROM (SELECT {inner})",
+            params,
         )
         return len(columns[names[0]])
+
+    def _text_lists(self, table: str) -> frozenset[str]:
+        """The ``VARCHAR[]`` columns of a table (read once per table)."""
+        found = self._list_columns.get(table)
+        if found is None:
+            found = self._list_columns[table] = frozenset(
+                name
+                for name, kind in self.con.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns"
+                    " WHERE table_name = ?",
+                    [table],
+                ).fetchall()
+                if kind == "VARCHAR[]"
+            )
+        return found
+
+
+_SEP = "\x1f"
+"""Between the items of a list of text sent as one string (ASCII's unit separator)."""
+
+
+def _joined(values: list[Any]) -> list[str] | None:
+    """Lists of text as one string each: every item after a separator, so that ``[]``
+    is ``""`` and ``[""]`` is one separator (split in SQL, the first, empty, part
+    dropped). None where that would not give the very lists back: a value that is not a
+    list of text (a NULL, a number), or an item holding the separator itself."""
+    try:
+        joined = [_SEP + _SEP.join(v) if v else "" for v in values]
+    except TypeError:
+        return None
+    if not all(isinstance(v, list | tuple) for v in values):
+        return None
+    if "".join(joined).count(_SEP) != sum(map(len, values)):
+        return None
+    return joined
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
