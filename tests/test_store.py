@@ -124,6 +124,7 @@ def test_bulk_insert_keeps_lists_of_text_whatever_they_hold(tmp_path: Path) -> N
     cases = [
         [[], [""], ["", ""], odd, ("a", "b")],
         [["a"], ["sep\x1finside"], []],
+        [("a",), ("sep\x1finside", "b"), ()],
         [["a"], None, []],
         [["a"], ["b", None], []],
     ]

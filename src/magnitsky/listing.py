@@ -40,7 +40,7 @@ class Listing:
 
     def content(self) -> dict[str, Any]:
         """The fields that make a change of this entry an amendment (JSON-able)."""
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data = {name: getattr(self, name) for name in _FIELDS}
         data["listed_on"] = self.listed_on.isoformat() if self.listed_on else None
         return data
 
@@ -57,6 +57,11 @@ class Listing:
         if values.get("listed_on"):
             values["listed_on"] = date.fromisoformat(values["listed_on"])
         return cls(**values)
+
+
+_FIELDS = tuple(f.name for f in fields(Listing))
+"""The fields of a listing, in their order (``dataclasses.fields`` builds them anew on
+every call: a tenth of storing a history's records)."""
 
 
 class ReaderError(ValueError):

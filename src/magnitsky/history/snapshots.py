@@ -13,6 +13,7 @@ import gc
 import hashlib
 import importlib
 import json
+import os
 import queue
 import re
 import shutil
@@ -31,6 +32,7 @@ from typing import IO, Any, ParamSpec, TypeVar
 import numpy as np
 
 from magnitsky.history import gitpack
+from magnitsky.history.lineparse import LineParser
 from magnitsky.listing import Listing, ReaderError
 from magnitsky.programs import first_listing, program_key
 from magnitsky.readers import ofac_csv
@@ -333,7 +335,12 @@ class SnapshotReader:
             r[0] for r in store.rows("SELECT record_hash FROM records WHERE source = ?", [source])
         }
         self.line_hashes: dict[bytes, int] = {}
-        self.new_records: dict[int, Listing] = {}
+        self.new_records: dict[int, Listing | None] = {}
+        """The records not stored yet, in the order they were met (None: a line the
+        :class:`LineParser` is parsing, the hash of its listing in ``parsing``)."""
+        self.parsing: list[int] = []
+        self.parser: LineParser | None = None
+        self.parsed_here = 0
         self.previous: ofac_csv.Body | None = None
         """The last sdn.csv version read, with its lines (counted) and members."""
         self.lines: dict[bytes, int] = {}
@@ -405,7 +412,8 @@ class SnapshotReader:
             self.member_array = merged(kept, sorted_hashes(added))
         self.previous = body
         if len(self.new_records) >= _RECORD_BATCH:
-            self.flush()
+            # Without waiting for the line parser, unless it lags far behind.
+            self.flush(complete=len(self.new_records) >= 4 * _RECORD_BATCH)
         return self.member_array
 
     def _line_hash(self, line: bytes, delimiter: str, origin: str) -> int:
@@ -413,9 +421,24 @@ class SnapshotReader:
         if h is None:
             h = _hash64(line)
             if h not in self.known:
-                self._remember(h, ofac_csv.parse_line(line, delimiter, origin))
+                self._new_line(h, line, delimiter, origin)
             self.line_hashes[line] = h
         return h
+
+    def _new_line(self, record_hash: int, line: bytes, delimiter: str, origin: str) -> None:
+        """Parsed here, or (past the first few thousand new lines, with a second core)
+        checked here and parsed by the :class:`LineParser` meanwhile."""
+        if self.parser is None and self.parsed_here >= _PARSED_HERE and _CORES > 1:
+            self.parser = LineParser()
+        if self.parser is None:
+            self.parsed_here += 1
+            self._remember(record_hash, ofac_csv.parse_line(line, delimiter, origin))
+            return
+        ofac_csv.checked_row(line, delimiter, origin)
+        self.parser.add(line, delimiter)
+        self.parsing.append(record_hash)
+        self.known.add(record_hash)
+        self.new_records[record_hash] = None
 
     def _advanced_members(self, snap: SnapshotInput) -> list[int]:
         from magnitsky.readers import ofac_advanced
@@ -442,15 +465,39 @@ class SnapshotReader:
         self.known.add(record_hash)
         self.new_records[record_hash] = listing
 
-    def flush(self) -> None:
-        if not self.new_records:
+    def flush(self, complete: bool = True) -> None:
+        """Write the new records: all, or (``complete`` False) those met before the first
+        line the parser has not given back yet (the order they were met in, always)."""
+        if self.parser is not None and self.parsing:
+            parsed = self.parser.take(wait=complete)
+            self.new_records.update(zip(self.parsing, parsed, strict=False))
+            del self.parsing[: len(parsed)]
+        records: dict[int, Listing] = {}
+        for h, listing in self.new_records.items():
+            if listing is None:
+                break
+            records[h] = listing
+        if not records:
             return
-        store_records(self.store, self.source, self.new_records)
-        self.new_records.clear()
+        store_records(self.store, self.source, records)
+        if len(records) == len(self.new_records):
+            self.new_records.clear()
+        else:
+            self.new_records = dict(list(self.new_records.items())[len(records) :])
+
+    def close(self) -> None:
+        """Stop the line parser's worker, if any."""
+        if self.parser is not None:
+            self.parser.close()
+            self.parser = None
 
 
 _RECORD_BATCH = 5000
 """New records held before they are written to the store."""
+_PARSED_HERE = 2048
+"""New lines parsed here before a :class:`LineParser` takes the others (a worker is worth
+its start for a history, not for one file)."""
+_CORES = os.cpu_count() or 1
 _SNAPSHOT_BATCH = 32
 """Snapshots held before they are written (a snapshot of sdn.csv: ~150 KB of members)."""
 _BLOCK = 1 << 16
@@ -679,6 +726,10 @@ WALKED_FIELDS = (
 :func:`store_records` keeps in ``Store.parsed`` for it, not the whole content."""
 
 
+_as_json = json.JSONEncoder(ensure_ascii=False).encode
+"""``json.dumps(value, ensure_ascii=False)``, without making an encoder for each record."""
+
+
 def store_records(store: Store, source: str, records: dict[int, Listing]) -> None:
     """Records keep the fields the history engine reads as columns (no JSON parsing on
     every rebuild) and the whole record as JSON."""
@@ -695,13 +746,13 @@ def store_records(store: Store, source: str, records: dict[int, Listing]) -> Non
         "name": [x.name for x in listings],
         "schema": [x.schema for x in listings],
         "title": [x.title for x in listings],
-        "content": [json.dumps(c, ensure_ascii=False) for c in contents],
+        "content": [_as_json(c) for c in contents],
         "stated_dates": [
             json.dumps(stated_dates(x)) if x.listed_on or x.extra else None for x in listings
         ],
     }
-    for column in _LIST_COLUMNS:
-        columns[column] = [list(getattr(x, column)) for x in listings]
+    for column in _LIST_COLUMNS:  # tuples of text: sent joined (Store.bulk_insert)
+        columns[column] = [getattr(x, column) for x in listings]
     store.bulk_insert("records", columns)
 
 
@@ -725,53 +776,57 @@ def store_snapshots(
     next_id = int(store.scalar("SELECT coalesce(max(snapshot_id), 0) FROM snapshots")) + 1
     stored = set(store.rows("SELECT source, as_of, content_hash FROM snapshots"))
     rows: list[list[Any]] = []
-    for snap in snapshots:
-        digest = snap.known_hash or content_hash(snap.data)
-        as_of_utc = snap.as_of.astimezone(UTC).replace(tzinfo=None)
-        if (snap.source, as_of_utc, digest) in stored:
-            result.unchanged += 1
-            continue
-        stored.add((snap.source, as_of_utc, digest))
-        if snap.source not in readers:
-            readers[snap.source] = SnapshotReader(store, snap.source)
-        reader = readers[snap.source]
-        problem = None
-        try:
-            members = reader.members(snap)
-        except ReaderError as error:
-            if strict:
-                raise
-            problem, members = str(error), []
-            result.unreadable.append(problem)
-        base, kept, gone = _stored_form(chains, snap.source, next_id, members, problem is None)
-        rows.append(
-            [
-                next_id,
-                snap.source,
-                as_of_utc,
-                snap.as_of_date,
-                digest,
-                snap.format,
-                snap.origin,
-                len(members),
-                problem is None,
-                problem,
-                force,
-                base,
-                kept,
-                gone,
-            ]
-        )
-        result.added.append(next_id)
-        next_id += 1
-        if progress:
-            progress(f"snapshot {snap.as_of_date} {len(members)} entries  {snap.origin}")
-        if len(rows) >= _SNAPSHOT_BATCH:
-            _insert_snapshots(store, rows)
-            rows.clear()
-    _insert_snapshots(store, rows)
-    for reader in readers.values():
-        reader.flush()
+    try:
+        for snap in snapshots:
+            digest = snap.known_hash or content_hash(snap.data)
+            as_of_utc = snap.as_of.astimezone(UTC).replace(tzinfo=None)
+            if (snap.source, as_of_utc, digest) in stored:
+                result.unchanged += 1
+                continue
+            stored.add((snap.source, as_of_utc, digest))
+            if snap.source not in readers:
+                readers[snap.source] = SnapshotReader(store, snap.source)
+            reader = readers[snap.source]
+            problem = None
+            try:
+                members = reader.members(snap)
+            except ReaderError as error:
+                if strict:
+                    raise
+                problem, members = str(error), []
+                result.unreadable.append(problem)
+            base, kept, gone = _stored_form(chains, snap.source, next_id, members, problem is None)
+            rows.append(
+                [
+                    next_id,
+                    snap.source,
+                    as_of_utc,
+                    snap.as_of_date,
+                    digest,
+                    snap.format,
+                    snap.origin,
+                    len(members),
+                    problem is None,
+                    problem,
+                    force,
+                    base,
+                    kept,
+                    gone,
+                ]
+            )
+            result.added.append(next_id)
+            next_id += 1
+            if progress:
+                progress(f"snapshot {snap.as_of_date} {len(members)} entries  {snap.origin}")
+            if len(rows) >= _SNAPSHOT_BATCH:
+                _insert_snapshots(store, rows)
+                rows.clear()
+        _insert_snapshots(store, rows)
+        for reader in readers.values():
+            reader.flush()
+    finally:
+        for reader in readers.values():
+            reader.close()
     return result
 
 

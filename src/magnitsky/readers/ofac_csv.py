@@ -212,13 +212,15 @@ def check_line(line: bytes, delimiter: str, origin: object, number: int | None =
         raise ReaderError(origin, f"{where} does not start with an entry number: {line[:60]!r}")
 
 
-def parse_line(line: bytes, delimiter: str = ",", origin: object = "sdn") -> Listing:
+def checked_row(line: bytes, delimiter: str = ",", origin: object = "sdn") -> list[str]:
+    """An entry line's columns, checked as :func:`parse_line` checks them (raises the
+    same :class:`ReaderError`); what is left to parse (the remarks) cannot fail."""
     line = line.rstrip(b"\r")
     check_line(line, delimiter, origin)
     row = _row(line, delimiter, origin)
     if len(row) != COLUMNS:
         raise ReaderError(origin, f"entry has {len(row)} of {COLUMNS} columns: {line[:80]!r}")
-    ent_num, name, sdn_type, program, title, call_sign, vess_type, *_, remarks_text = row
+    ent_num, sdn_type = row[0], row[2]
     kind = (_empty(sdn_type) or "").lower()
     if kind and kind not in _TYPES:
         raise ReaderError(
@@ -226,6 +228,17 @@ def parse_line(line: bytes, delimiter: str = ",", origin: object = "sdn") -> Lis
             f"entry {ent_num.strip()}: SDN_Type {sdn_type.strip()[:60]!r} is none of"
             " individual, vessel, aircraft or -0- (entity): columns swapped or garbled?",
         )
+    return row
+
+
+def parse_line(line: bytes, delimiter: str = ",", origin: object = "sdn") -> Listing:
+    return listing_of(checked_row(line, delimiter, origin))
+
+
+def listing_of(row: list[str]) -> Listing:
+    """The listing of an entry line's columns (:func:`checked_row`)."""
+    ent_num, name, sdn_type, program, title, call_sign, vess_type, *_, remarks_text = row
+    kind = (_empty(sdn_type) or "").lower()
     remarks = parse_remarks(_empty(remarks_text))
     tags = tuple(
         t.strip() for t in (program or "").strip().strip("[]").split("] [") if t.strip("- ")

@@ -81,6 +81,8 @@ class Store:
         for i, name in enumerate(names):
             values = columns[name]
             joined = _joined(values) if name in text_lists else None
+            if joined is None and name in text_lists:
+                values = [list(v) if isinstance(v, tuple) else v for v in values]
             params.append(values if joined is None else joined)
             outer.append(f"c{i}" if joined is None else f"string_split(c{i}, chr(31))[2:]")
         inner = ", ".join(f"UNNEST(${i + 1}) AS c{i}" for i in range(len(names)))

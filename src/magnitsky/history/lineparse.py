@@ -1,0 +1,165 @@
+"""Parsing a history's new sdn.csv lines in a second process.
+
+Walking a history, the importer needs of each new line only its hash and whether it is
+a sound entry line (:func:`ofac_csv.checked_row`: a bad line rejects its version there
+and then); the listing itself is needed only when the new records are written, a few
+thousand at a time. So the importer checks each line, hands it to :class:`LineParser`,
+and walks on while a worker process parses the remarks, names and programs (four fifths
+of a line's cost); at each write it takes the listings back, in the order the lines were
+handed over, so the records are written exactly as a sequential walk writes them.
+
+The worker is a plain ``python -m magnitsky.history.lineparse`` fed pickled batches of
+lines through a pipe (as :mod:`magnitsky.history.readahead`); if it cannot start, dies,
+or cannot parse a line, the line is parsed here instead: the result is the same.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+from collections import deque
+from typing import Any
+
+from magnitsky.listing import Listing
+from magnitsky.readers import ofac_csv
+
+BATCH = 512
+"""Lines handed to the worker at once."""
+Batch = tuple[str, list[bytes]]
+"""A delimiter and lines."""
+
+
+def _parse(batch: Batch) -> list[Listing | None]:
+    delimiter, lines = batch
+    out: list[Listing | None] = []
+    for line in lines:
+        try:
+            out.append(ofac_csv.parse_line(line, delimiter))
+        except Exception:  # parsed again in the importer, which raises it there
+            out.append(None)
+    return out
+
+
+def _worker() -> None:
+    from magnitsky.history.readahead import _end_with
+
+    threading.Thread(target=_end_with, args=(os.getppid(),), daemon=True).start()
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    while True:
+        try:
+            batch: Batch = pickle.load(sys.stdin.buffer)
+        except EOFError:
+            return
+        pickle.dump(_parse(batch), out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+
+class LineParser:
+    """Lines handed over (:meth:`add`), listings taken back in the same order
+    (:meth:`take`)."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.filling: list[bytes] = []
+        self.delimiter = ","
+        self.sent: deque[Batch] = deque()
+        """Batches handed to the worker, not yet taken back."""
+        self.outbox: queue.Queue[Batch | None] = queue.Queue()
+        self.answers: queue.Queue[list[Listing | None] | None] = queue.Queue()
+        self.broken = False
+        """The worker stopped answering: every line left is parsed here."""
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "magnitsky.history.lineparse"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+        except OSError:
+            return
+        self.threads = [
+            threading.Thread(target=self._write, daemon=True),
+            threading.Thread(target=self._read, daemon=True),
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _write(self) -> None:
+        assert self.process and self.process.stdin
+        try:
+            while (batch := self.outbox.get()) is not None:
+                pickle.dump(batch, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                self.process.stdin.flush()
+        except (OSError, ValueError):
+            pass  # stopped: what was not answered is parsed here
+        with contextlib.suppress(OSError, ValueError):
+            self.process.stdin.close()
+
+    def _read(self) -> None:
+        assert self.process and self.process.stdout
+        while True:
+            try:
+                answer: Any = pickle.load(self.process.stdout)
+            except Exception:
+                self.answers.put(None)
+                return
+            self.answers.put(answer)
+
+    def add(self, line: bytes, delimiter: str) -> None:
+        """A line checked by :func:`ofac_csv.checked_row`, to be parsed."""
+        if delimiter != self.delimiter and self.filling:
+            self._send()
+        self.delimiter = delimiter
+        self.filling.append(line)
+        if len(self.filling) >= BATCH:
+            self._send()
+
+    def _send(self) -> None:
+        batch = (self.delimiter, self.filling)
+        self.filling = []
+        self.sent.append(batch)
+        if self.process is not None:
+            self.outbox.put(batch)
+
+    def take(self, wait: bool = True) -> list[Listing]:
+        """The listings of the lines handed over so far, in that order: all of them, or
+        (``wait`` False) those of the batches the worker has answered already."""
+        if self.filling and wait:
+            self._send()
+        out: list[Listing] = []
+        while self.sent:
+            answer = None
+            if not (self.broken or self.process is None):
+                try:
+                    answer = self.answers.get(block=wait)
+                except queue.Empty:
+                    break
+            delimiter, lines = self.sent.popleft()
+            if answer is None or len(answer) != len(lines):
+                self.broken = True
+                answer = [None] * len(lines)
+            pairs = zip(answer, lines, strict=True)
+            out += (found or ofac_csv.parse_line(line, delimiter) for found, line in pairs)
+        return out
+
+    def close(self) -> None:
+        if self.process is None:
+            return
+        self.outbox.put(None)
+        self.process.kill()
+        self.process.wait()
+        for thread in self.threads:
+            thread.join()
+        assert self.process.stdout
+        self.process.stdout.close()
+        self.process = None
+
+
+if __name__ == "__main__":
+    _worker()
