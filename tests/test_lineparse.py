@@ -10,6 +10,7 @@ import pytest
 
 from magnitsky.history import snapshots as snaps
 from magnitsky.history.lineparse import LineParser
+from magnitsky.history.record_rows import prepared
 from magnitsky.readers import ofac_csv
 from magnitsky.store import open_store
 
@@ -24,8 +25,8 @@ def test_the_worker_parses_as_parsing_here_does(shared_data: Path) -> None:
     csv_lines, comma = _lines(shared_data, "sdn_2023-01-21.csv")
     pip_lines, pipe = _lines(shared_data, "sdn_2020-06-11.pip")
     assert (comma, pipe) == (",", "|")
-    expected = [ofac_csv.parse_line(x, comma) for x in csv_lines[:3000]]
-    expected += [ofac_csv.parse_line(x, pipe) for x in pip_lines[:1500]]
+    expected = [prepared(ofac_csv.parse_line(x, comma)) for x in csv_lines[:3000]]
+    expected += [prepared(ofac_csv.parse_line(x, pipe)) for x in pip_lines[:1500]]
     parser = LineParser()
     try:
         for line in csv_lines[:3000]:
@@ -56,7 +57,7 @@ def test_lines_a_dead_worker_did_not_answer_are_parsed_here(shared_data: Path) -
         assert parser.broken
     finally:
         parser.close()
-    assert got == [ofac_csv.parse_line(x, comma) for x in lines[:2000]]
+    assert got == [prepared(ofac_csv.parse_line(x, comma)) for x in lines[:2000]]
 
 
 def _store(path: Path, folder: Path) -> list[object]:

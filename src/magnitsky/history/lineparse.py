@@ -5,8 +5,9 @@ a sound entry line (:func:`ofac_csv.checked_row`: a bad line rejects its version
 and then); the listing itself is needed only when the new records are written, a few
 thousand at a time. So the importer checks each line, hands it to :class:`LineParser`,
 and walks on while a worker process parses the remarks, names and programs (four fifths
-of a line's cost); at each write it takes the listings back, in the order the lines were
-handed over, so the records are written exactly as a sequential walk writes them.
+of a line's cost) and makes the record's JSON; at each write it takes them back, in the
+order the lines were handed over, so the records are written exactly as a sequential
+walk writes them.
 
 The worker is a plain ``python -m magnitsky.history.lineparse`` fed pickled batches of
 lines through a pipe (as :mod:`magnitsky.history.readahead`); if it cannot start, dies,
@@ -25,7 +26,7 @@ import threading
 from collections import deque
 from typing import Any
 
-from magnitsky.listing import Listing
+from magnitsky.history.record_rows import Prepared, prepared
 from magnitsky.readers import ofac_csv
 
 BATCH = 512
@@ -34,12 +35,12 @@ Batch = tuple[str, list[bytes]]
 """A delimiter and lines."""
 
 
-def _parse(batch: Batch) -> list[Listing | None]:
+def _parse(batch: Batch) -> list[Prepared | None]:
     delimiter, lines = batch
-    out: list[Listing | None] = []
+    out: list[Prepared | None] = []
     for line in lines:
         try:
-            out.append(ofac_csv.parse_line(line, delimiter))
+            out.append(prepared(ofac_csv.parse_line(line, delimiter)))
         except Exception:  # parsed again in the importer, which raises it there
             out.append(None)
     return out
@@ -72,7 +73,7 @@ class LineParser:
         self.sent: deque[Batch] = deque()
         """Batches handed to the worker, not yet taken back."""
         self.outbox: queue.Queue[Batch | None] = queue.Queue()
-        self.answers: queue.Queue[list[Listing | None] | None] = queue.Queue()
+        self.answers: queue.Queue[list[Prepared | None] | None] = queue.Queue()
         self.broken = False
         """The worker stopped answering: every line left is parsed here."""
         try:
@@ -127,12 +128,13 @@ class LineParser:
         if self.process is not None:
             self.outbox.put(batch)
 
-    def take(self, wait: bool = True) -> list[Listing]:
-        """The listings of the lines handed over so far, in that order: all of them, or
-        (``wait`` False) those of the batches the worker has answered already."""
+    def take(self, wait: bool = True) -> list[Prepared]:
+        """The listings (:func:`prepared` to be stored) of the lines handed over so far,
+        in that order: all of them, or (``wait`` False) those of the batches the worker
+        has answered already."""
         if self.filling and wait:
             self._send()
-        out: list[Listing] = []
+        out: list[Prepared] = []
         while self.sent:
             answer = None
             if not (self.broken or self.process is None):
@@ -145,7 +147,9 @@ class LineParser:
                 self.broken = True
                 answer = [None] * len(lines)
             pairs = zip(answer, lines, strict=True)
-            out += (found or ofac_csv.parse_line(line, delimiter) for found, line in pairs)
+            out += (
+                found or prepared(ofac_csv.parse_line(line, delimiter)) for found, line in pairs
+            )
         return out
 
     def close(self) -> None:

@@ -12,7 +12,6 @@ import functools
 import gc
 import hashlib
 import importlib
-import json
 import os
 import queue
 import re
@@ -33,8 +32,8 @@ import numpy as np
 
 from magnitsky.history import gitpack
 from magnitsky.history.lineparse import LineParser
+from magnitsky.history.record_rows import Prepared, prepared
 from magnitsky.listing import Listing, ReaderError
-from magnitsky.programs import first_listing, program_key
 from magnitsky.readers import ofac_csv
 from magnitsky.sources import date_in_name, detect
 from magnitsky.sources import source as get_source
@@ -335,7 +334,7 @@ class SnapshotReader:
             r[0] for r in store.rows("SELECT record_hash FROM records WHERE source = ?", [source])
         }
         self.line_hashes: dict[bytes, int] = {}
-        self.new_records: dict[int, Listing | None] = {}
+        self.new_records: dict[int, Listing | Prepared | None] = {}
         """The records not stored yet, in the order they were met (None: a line the
         :class:`LineParser` is parsing, the hash of its listing in ``parsing``)."""
         self.parsing: list[int] = []
@@ -472,7 +471,7 @@ class SnapshotReader:
             parsed = self.parser.take(wait=complete)
             self.new_records.update(zip(self.parsing, parsed, strict=False))
             del self.parsing[: len(parsed)]
-        records: dict[int, Listing] = {}
+        records: dict[int, Listing | Prepared] = {}
         for h, listing in self.new_records.items():
             if listing is None:
                 break
@@ -685,32 +684,6 @@ def declared_listings(snap: SnapshotInput) -> list[Listing]:
     return listings
 
 
-def stated_dates(listing: Listing) -> dict[str, str]:
-    """The listing date the source states, per program tag (``listed_on:<tag>`` in
-    ``extra`` where a source dates each program, else ``listed_on``).
-
-    Where that date predates the program and the source states its own designation date
-    under it (``designated:<tag>``: the UK's ``Date Designated`` of a listing first made
-    under another regime, or by the EU), that date is the listing date. Where the two
-    disagree otherwise, ``designated:<tag>`` is kept beside it, to be reported."""
-    extra = dict(listing.extra)
-    jurisdiction = get_source(listing.source).jurisdiction
-    out = {}
-    for tag in listing.programs:
-        day = extra.get(f"listed_on:{tag}") or (
-            listing.listed_on.isoformat() if listing.listed_on else None
-        )
-        designated = extra.get(f"designated:{tag}")
-        floor = first_listing(program_key(jurisdiction, tag))
-        if day and designated and floor and day < floor.isoformat() <= designated:
-            day = out[f"from_designated:{tag}"] = designated
-        elif day and designated and floor and floor.isoformat() <= day != designated:
-            out[f"designated:{tag}"] = designated
-        if day:
-            out[tag] = day
-    return out
-
-
 WALKED_FIELDS = (
     "source_id",
     "name",
@@ -726,18 +699,15 @@ WALKED_FIELDS = (
 :func:`store_records` keeps in ``Store.parsed`` for it, not the whole content."""
 
 
-_as_json = json.JSONEncoder(ensure_ascii=False).encode
-"""``json.dumps(value, ensure_ascii=False)``, without making an encoder for each record."""
-
-
-def store_records(store: Store, source: str, records: dict[int, Listing]) -> None:
+def store_records(store: Store, source: str, records: dict[int, Listing | Prepared]) -> None:
     """Records keep the fields the history engine reads as columns (no JSON parsing on
-    every rebuild) and the whole record as JSON."""
-    listings = list(records.values())
-    contents = [x.content() for x in listings]
+    every rebuild) and the whole record as JSON (made here, or by the
+    :class:`LineParser`'s worker: :func:`prepared`)."""
+    rows = [x if isinstance(x, tuple) else prepared(x) for x in records.values()]
+    listings = [x for x, _, _ in rows]
     store.parsed.update(
-        ((source, h), {k: c[k] for k in WALKED_FIELDS})
-        for h, c in zip(records, contents, strict=True)
+        ((source, h), {k: getattr(x, k) for k in WALKED_FIELDS})
+        for h, x in zip(records, listings, strict=True)
     )
     columns: dict[str, list[Any]] = {
         "source": [source] * len(listings),
@@ -746,10 +716,8 @@ def store_records(store: Store, source: str, records: dict[int, Listing]) -> Non
         "name": [x.name for x in listings],
         "schema": [x.schema for x in listings],
         "title": [x.title for x in listings],
-        "content": [_as_json(c) for c in contents],
-        "stated_dates": [
-            json.dumps(stated_dates(x)) if x.listed_on or x.extra else None for x in listings
-        ],
+        "content": [content for _, content, _ in rows],
+        "stated_dates": [stated for _, _, stated in rows],
     }
     for column in _LIST_COLUMNS:  # tuples of text: sent joined (Store.bulk_insert)
         columns[column] = [getattr(x, column) for x in listings]
