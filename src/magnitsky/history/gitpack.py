@@ -34,6 +34,7 @@ class Unsupported(Exception):
 _COMMIT, _TREE, _BLOB, _TAG, _OFS_DELTA, _REF_DELTA = 1, 2, 3, 4, 6, 7
 _NAMES = {_COMMIT: b"commit", _TREE: b"tree", _BLOB: b"blob", _TAG: b"tag"}
 _REGULAR = (b"100644", b"100755")
+_BITS = (1, 2, 4, 8, 16, 32, 64)
 _CACHED = 16
 """Versions kept rebuilt while walking the history (~3 MB each for sdn.csv)."""
 _HASHING = 6
@@ -128,6 +129,14 @@ def _varint(delta: bytes, at: int) -> tuple[int, int]:
             return value, at
 
 
+_COPY_BYTES = [
+    [(bit >= 16, 8 * (bit.bit_length() - 1 - (4 if bit >= 16 else 0))) for bit in _BITS if op & bit]
+    for op in range(256)
+]
+"""For a copy instruction's first byte: which bytes follow (of the start, of the length)
+and their place in it."""
+
+
 def apply_delta(base: bytes, delta: bytes) -> bytes:
     """git's delta format: the base's and the result's sizes, then copies of the base's
     byte ranges and inserted bytes (joined once: no copy of a copy)."""
@@ -143,26 +152,11 @@ def apply_delta(base: bytes, delta: bytes) -> bytes:
         at += 1
         if op & 0x80:
             start = length = 0
-            if op & 1:
-                start = delta[at]
-                at += 1
-            if op & 2:
-                start |= delta[at] << 8
-                at += 1
-            if op & 4:
-                start |= delta[at] << 16
-                at += 1
-            if op & 8:
-                start |= delta[at] << 24
-                at += 1
-            if op & 16:
-                length = delta[at]
-                at += 1
-            if op & 32:
-                length |= delta[at] << 8
-                at += 1
-            if op & 64:
-                length |= delta[at] << 16
+            for in_length, shift in _COPY_BYTES[op]:
+                if in_length:
+                    length |= delta[at] << shift
+                else:
+                    start |= delta[at] << shift
                 at += 1
             parts.append(source[start : start + (length or 0x10000)])
         elif op:

@@ -23,7 +23,9 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from magnitsky.history.record_rows import Prepared, prepared
@@ -46,20 +48,38 @@ def _parse(batch: Batch) -> list[Prepared | None]:
     return out
 
 
-def _worker() -> None:
-    from magnitsky.history.readahead import _end_with
-
+def serve(answer: Callable[[Any], Any]) -> None:
+    """A worker process's loop: pickled requests from stdin, one pickled answer each on
+    stdout (anything else the code prints goes to stderr). It ends when its parent does,
+    however that ends (killed, it cannot ask the worker to stop)."""
     threading.Thread(target=_end_with, args=(os.getppid(),), daemon=True).start()
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     while True:
         try:
-            batch: Batch = pickle.load(sys.stdin.buffer)
+            request = pickle.load(sys.stdin.buffer)
         except EOFError:
             return
-        pickle.dump(_parse(batch), out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(answer(request), out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
+
+
+def start(module: str) -> subprocess.Popen[bytes] | None:
+    """A worker process running :func:`serve` (``python -m module``); None if it cannot
+    start."""
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+    except OSError:
+        return None
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(0)
 
 
 class LineParser:
@@ -76,13 +96,8 @@ class LineParser:
         self.answers: queue.Queue[list[Prepared | None] | None] = queue.Queue()
         self.broken = False
         """The worker stopped answering: every line left is parsed here."""
-        try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "magnitsky.history.lineparse"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-            )
-        except OSError:
+        self.process = start("magnitsky.history.lineparse")
+        if self.process is None:
             return
         self.threads = [
             threading.Thread(target=self._write, daemon=True),
@@ -166,4 +181,4 @@ class LineParser:
 
 
 if __name__ == "__main__":
-    _worker()
+    serve(_parse)

@@ -23,9 +23,7 @@ import contextlib
 import os
 import pickle
 import subprocess
-import sys
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -37,6 +35,7 @@ from typing import Any
 
 from magnitsky.actions import DatedAction
 from magnitsky.history import snapshots as snaps
+from magnitsky.history.lineparse import serve, start
 from magnitsky.listing import Listing, ReaderError
 from magnitsky.store import Store
 
@@ -81,24 +80,11 @@ def _run(job: Job) -> tuple[Any, Problem | None] | _Failed:
 
 
 def _worker() -> None:
-    """The second process: jobs from stdin, one pickled answer per job on stdout (the
-    readers' own prints go to stderr). It ends when the building process does, however
-    that ends (killed, it cannot ask this one to stop)."""
-    threading.Thread(target=_end_with, args=(os.getppid(),), daemon=True).start()
-    # Below the building process: on a busy machine it gets the cores first, and takes
-    # the files this one has not begun.
+    """The second process (:func:`lineparse.serve`), below the building process: on a busy
+    machine that one gets the cores first, and takes the files this one has not begun."""
     with contextlib.suppress(OSError):
         os.nice(NICE)
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    while True:
-        try:
-            job: Job = pickle.load(sys.stdin.buffer)
-        except EOFError:
-            return
-        pickle.dump(_run(job), out, protocol=pickle.HIGHEST_PROTOCOL)
-        out.flush()
+    serve(_run)
 
 
 def unread(
@@ -125,12 +111,6 @@ def _bytes(path: Path) -> bytes:
         return b""
 
 
-def _end_with(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.2)
-    os._exit(0)
-
-
 class ReadAhead:
     """Parses the ``documents`` (read by their names) and the ``declared`` snapshots in
     a second process, in that order (the order a build stores them); a context manager
@@ -155,13 +135,8 @@ class ReadAhead:
             self.pending[("document", str(path))] = ("document", path)
         for snap in declared:
             self.pending[("declared", snap.origin)] = ("declared", snap)
-        try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "magnitsky.history.readahead"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-            )
-        except OSError:
+        self.process = start("magnitsky.history.readahead")
+        if self.process is None:
             self.pending.clear()
             return
         self.futures = {key: Future() for key in self.pending}
