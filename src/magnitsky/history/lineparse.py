@@ -20,6 +20,7 @@ import contextlib
 import os
 import pickle
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -53,16 +54,18 @@ def serve(answer: Callable[[Any], Any]) -> None:
     stdout (anything else the code prints goes to stderr). It ends when its parent does,
     however that ends (killed, it cannot ask the worker to stop)."""
     threading.Thread(target=_end_with, args=(os.getppid(),), daemon=True).start()
+    # A Ctrl-C reaches the whole process group: the parent stops this one itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     while True:
         try:
             request = pickle.load(sys.stdin.buffer)
-        except EOFError:
-            return
-        pickle.dump(answer(request), out, protocol=pickle.HIGHEST_PROTOCOL)
-        out.flush()
+            pickle.dump(answer(request), out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
+        except Exception:  # the parent ended, or is ending (a pipe closed, a pickle cut)
+            os._exit(0)
 
 
 def start(module: str) -> subprocess.Popen[bytes] | None:
