@@ -1,6 +1,7 @@
 """The second core of a build changes no result: the pairs scored in two processes give
 the same decisions in the same order as in one, and the countries resolved in a forked
-process while the names are read give the same listings and the same search tables."""
+process while the names are read (the listings' in one, the designations' with their
+analysis in another) give the same listings and the same search tables."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from magnitsky import queries
 from magnitsky.analysis import countries
+from magnitsky.analysis.facets import Alongside
 from magnitsky.forked import Forked, cores
 from magnitsky.matching import blocking
 from magnitsky.matching.engine import score_pairs
@@ -63,10 +65,14 @@ def test_countries_read_ahead_give_the_same_listings_and_search_tables(
                 countries.KNOWN.clear()
                 countries.RESOLVED.clear()
                 if ahead:
-                    reading = Reading(store, queries.designations(store))
+                    designations = queries.designations(store)
+                    analysis = Alongside(store, designations)
+                    reading = Reading()
                     entries = load_entries(store, reading)
                     assert reading.resolved
-                    remember_names(store, reading.designations, countries_read=True)
+                    analysis.resolved()
+                    remember_names(store, designations, countries_read=True)
+                    analysis.keep(store)
                 else:
                     entries = load_entries(store)
                     remember_names(store)

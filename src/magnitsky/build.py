@@ -203,11 +203,8 @@ def _finish(
     yet). Matching is incremental: only new or changed listings."""
     if added or report.documents_added:
         refresh(store, settings, added, progress, documents=bool(report.documents_added))
-        from magnitsky.analysis import facets  # the web's filters, on the other core
-
         progress("matching the same person across lists …")  # and what the web keeps
-        with facets.alongside(store):
-            _after_events(store, report, progress)
+        _after_events(store, report, progress)
     report.rejected = [
         (origin, reason.removeprefix(f"{origin}: "))
         for origin, reason in store.rows(
@@ -220,16 +217,20 @@ def _finish(
 
 def _after_events(store: Store, report: BuildReport, progress: Progress) -> None:
     """The persons, then what the search and the web keep: the designations read once
-    for all three, the countries of their records resolved in a second process."""
+    for all three; their analysis (the web's filters, the Magnitsky-style programs' whole
+    analysis, their country texts) and the countries of the listings resolved in forked
+    processes while this one reads the names and matches."""
     from magnitsky import queries
-    from magnitsky.analysis import stored  # what the web needs at start, read once
+    from magnitsky.analysis.facets import Alongside
     from magnitsky.matching.listings import Reading
     from magnitsky.search import remember_names
 
-    reading = Reading(store, queries.designations(store))
-    _persons(store, report, progress, reading)
-    remember_names(store, reading.designations, countries_read=reading.resolved)
-    stored.remember(store, reading.designations)
+    designations = queries.designations(store)
+    analysis = Alongside(store, designations)
+    _persons(store, report, progress, Reading())
+    analysis.resolved()  # every country text of the designations: the search keeps them
+    remember_names(store, designations, countries_read=True)
+    analysis.keep(store)
 
 
 def import_history(

@@ -18,7 +18,7 @@ import gc
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
@@ -41,20 +41,7 @@ class Forked(Generic[T]):
         self._work = work
         self._done = False
         self._value: T | None = None
-        self._process: Any = None
-        self._conn: Connection | None = None
-        if cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            return
-        context = multiprocessing.get_context("fork")
-        receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_child, args=(work, send, os.getpid()), daemon=True)
-        gc.freeze()
-        try:
-            self._process.start()
-        finally:
-            gc.unfreeze()
-        send.close()
-        self._conn = receive
+        self._process, self._conn = _start(_child, work)
 
     def ready(self) -> bool:
         """Whether the result is there to take without waiting."""
@@ -76,6 +63,69 @@ class Forked(Generic[T]):
         return self._value  # type: ignore[return-value]
 
 
+class Steps(Generic[T]):
+    """``steps()``, a generator, running in a forked child (where there is a second core):
+    :meth:`next` takes the values it yields in turn, each as soon as the child has it (a
+    first answer needed early, the rest of the work after it). A child that fails leaves
+    the steps to this process, which runs them again from the first and skips those it
+    took already: the values are the same either way."""
+
+    def __init__(self, steps: Callable[[], Iterator[T]]) -> None:
+        self._steps = steps
+        self._taken = 0
+        self._here: Iterator[T] | None = None
+        self._process, self._conn = _start(_stepping, steps)
+        self.forked = self._conn is not None
+        """Whether the steps run in a child (else here, as :meth:`next` asks)."""
+        if self._conn is None:
+            self._here = steps()
+
+    def next(self) -> T:
+        """The next value the steps yield (StopIteration after the last)."""
+        if self._conn is not None:
+            try:
+                kind, value = self._conn.recv()
+            except (EOFError, OSError):
+                kind, value = _FAILED, None
+            if kind == _VALUE:
+                self._taken += 1
+                return value  # type: ignore[no-any-return]
+            self.close()
+            if kind == _END:
+                raise StopIteration
+            self._here = self._steps()  # the child failed: from the first step, here
+            for _ in range(self._taken):
+                next(self._here)
+        assert self._here is not None
+        return next(self._here)
+
+    def close(self) -> None:
+        """Let the child go (ended, if it is still at work: its values are not wanted)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+
+
+def _start(target: Callable[..., None], work: Callable[[], Any]) -> tuple[Any, Connection | None]:
+    """A forked child running ``target(work, send, parent)``, and the end of its pipe this
+    process reads (none where there is no second core or no fork)."""
+    if cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None, None
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=target, args=(work, send, os.getpid()), daemon=True)
+    gc.freeze()
+    try:
+        process.start()
+    finally:
+        gc.unfreeze()
+    send.close()
+    return process, receive
+
+
 def _die_with(parent: int) -> None:
     """End this child when its parent ends, however it ends: a build killed (SIGKILL,
     the machine's OOM killer) must not leave a child blocked on its pipe for ever, holding
@@ -95,4 +145,19 @@ def _child(work: Callable[[], Any], send: Connection, parent: int) -> None:
         send.send((False, None))
     else:
         send.send((True, value))
+    send.close()
+
+
+_VALUE, _END, _FAILED = "value", "end", "failed"
+
+
+def _stepping(steps: Callable[[], Iterator[Any]], send: Connection, parent: int) -> None:
+    _die_with(parent)
+    try:
+        for value in steps():
+            send.send((_VALUE, value))
+    except BaseException:  # the parent does the rest itself
+        send.send((_FAILED, None))
+    else:
+        send.send((_END, None))
     send.close()

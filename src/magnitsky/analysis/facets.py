@@ -9,8 +9,7 @@ The values are those :func:`magnitsky.analysis.designations.annotate` computes (
 what computes them here), kept under the fingerprint of the analysis's code and rules: a
 store built by another version is analysed again when asked, never read stale.
 
-    with alongside(store):   # build: analysed on the other core while the block runs
-        ...                  # (the matching), kept when it ends
+    Alongside(store, rows)   # build: analysed on the other core while it matches
     remember(store)          # the same, here and now
     kept(store, "basis")     # the web: {designation key: its basis}
     analysed(store, keys)    # the web: {designation key: all the analysis added}
@@ -21,15 +20,15 @@ from __future__ import annotations
 import json
 import os
 import zlib
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from magnitsky import queries
+from magnitsky.analysis import countries, stored
 from magnitsky.analysis.designations import Raw, annotate, raw_records, with_records
 from magnitsky.analysis.stored import Key, decoded, fingerprint, key
 from magnitsky.analysis.texts import OfficialTexts
-from magnitsky.forked import Forked
+from magnitsky.forked import Steps
 from magnitsky.programs import is_magnitsky
 from magnitsky.store import Store
 
@@ -45,20 +44,34 @@ CHUNK = 2000
 
 
 class Inputs(NamedTuple):
-    """All the analysis reads of the store, read beforehand: the designations, their
-    records (not decoded) and the official texts (every list's statements of reasons)."""
+    """All the analysis reads of the store, read beforehand: the designations (every
+    program's, as :func:`magnitsky.queries.designations` orders them), their records
+    (not decoded) and the official texts (every list's statements of reasons)."""
 
-    rows: list[dict[str, Any]]
+    every: Sequence[Mapping[str, Any]]
     raw: Raw
     texts: OfficialTexts
+    whole: bool
+    """Whether the whole analysis of the Magnitsky-style designations is kept too
+    (:mod:`magnitsky.analysis.stored`, whose table the store has)."""
 
 
-def _inputs(store: Store) -> Inputs:
-    every = queries.designations(store)
-    rows = [r for r in every if not is_magnitsky(r["program"])]
+class Analysed(NamedTuple):
+    """What :func:`_analyse` gives to be stored."""
+
+    facets: Columns
+    """The :data:`TABLE`'s columns (the designations not kept whole)."""
+    whole: Columns | None
+    """``analysed_designations``' columns (:func:`magnitsky.analysis.stored.columns`)."""
+
+
+def _inputs(
+    store: Store, every: Sequence[Mapping[str, Any]] | None = None, whole: bool = False
+) -> Inputs:
+    every = queries.designations(store) if every is None else every
     texts = OfficialTexts.of(store)
     texts.read_every(r["source"] for r in every)
-    return Inputs(rows, raw_records(store, rows), texts)
+    return Inputs(every, raw_records(store, every), texts, whole and stored.has_table(store))
 
 
 def _reasons(texts: OfficialTexts) -> Columns:
@@ -72,17 +85,36 @@ def _reasons(texts: OfficialTexts) -> Columns:
     return columns
 
 
-def _analyse(inputs: Inputs) -> Columns:
-    """The table's columns (key, fingerprint, :data:`FIELDS`, all the analysis adds as
-    JSON), reading no store."""
+def _analyse(inputs: Inputs) -> Analysed:
+    """The columns of the tables kept (key, fingerprint, :data:`FIELDS`, all the analysis
+    adds as JSON), reading no store."""
+    return _analysed(inputs, with_records(None, inputs.every, inputs.raw))
+
+
+def _resolved(inputs: Inputs, rows: list[dict[str, Any]]) -> dict[str, str | None]:
+    """Every country text of the designations looked up (the lists' countries, the places
+    of the records: ``rows``, their :func:`with_records`): what the search keeps."""
+    for listed, row in zip(inputs.every, rows, strict=True):
+        for text in listed.get("countries") or ():
+            countries.resolve(text)
+        countries.places(row)
+    return dict(countries.RESOLVED)
+
+
+def _analysed(inputs: Inputs, rows: list[dict[str, Any]]) -> Analysed:
     columns: Columns = [[] for _ in range(7 + len(FIELDS))]
-    for before, row in zip(inputs.rows, with_records(None, inputs.rows, inputs.raw), strict=True):
+    whole: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
+    for before, row in zip(inputs.every, rows, strict=True):
+        if is_magnitsky(before["program"]):
+            whole[0].append(dict(before))
+            whole[1].append(annotate(row, inputs.texts) if inputs.whole else row)
+            continue
         annotate(row, inputs.texts)
         added = _packed({k: v for k, v in row.items() if k not in before})
         values = (*key(row), fingerprint(), *(row[f] for f in FIELDS), added)
         for i, value in enumerate(values):
             columns[i].append(value)
-    return columns
+    return Analysed(columns, stored.columns(*whole) if inputs.whole else None)
 
 
 def _packed(added: dict[str, Any]) -> bytes:
@@ -123,30 +155,61 @@ def remember(store: Store) -> int:
     """Analyse every designation of the programs that are not Magnitsky-style and keep
     their :data:`FIELDS` (replacing what was kept); the number kept."""
     inputs = _inputs(store)
-    return _store(store, _analyse(inputs), _reasons(inputs.texts))
+    return _store(store, _analyse(inputs).facets, _reasons(inputs.texts))
 
 
-@contextmanager
-def alongside(store: Store) -> Iterator[None]:
-    """:func:`remember`, its analysis run in a forked process (:class:`Forked`) while the
-    block runs (the build's matching, which changes no designation, record nor text): on
-    two cores it adds only the reading of its inputs and the storing. Without a second
-    core, or if the child fails, the analysis runs here when the block ends (the same
-    values)."""
-    held: list[Inputs | None] = [_inputs(store)]
-    reasons = _reasons(held[0].texts)  # type: ignore[union-attr]
-    parent = os.getpid()
+class Alongside:
+    """:func:`remember` and :func:`magnitsky.analysis.stored.remember` at once, their
+    analysis run in a forked process (:class:`Steps`) while the build matches (which
+    changes no designation, record nor text): on two cores it adds only the reading of
+    its inputs and the storing. Its first step looks up every country text of the
+    designations, those the search keeps (:func:`magnitsky.search.remember_names`):
+    :meth:`resolved` puts them into :data:`magnitsky.analysis.countries.RESOLVED`.
+    Without a second core, or if the child fails, the analysis runs here when waited for
+    (the same values).
 
-    def work() -> Columns:
-        if os.getpid() != parent:  # the child yields to the build (never the parent)
-            os.nice(10)
-        return _analyse(held[0] or _inputs(store))  # read again here if let go
+        analysis = Alongside(store, designations)   # forked
+        ...                                          # the matching
+        analysis.resolved()                          # every country text resolved
+        analysis.keep(store)                         # both tables stored
+    """
 
-    job = Forked(work)
-    if not job.ready():  # the child has its copy: the parent lets go of its own while
-        held[0] = None  # the block runs (the block changes none of it: read again if need be)
-    yield
-    _store(store, job.result(), reasons)
+    def __init__(self, store: Store, every: Sequence[Mapping[str, Any]]) -> None:
+        held: list[Inputs | None] = [_inputs(store, every, whole=True)]
+        self._reasons = _reasons(held[0].texts)  # type: ignore[union-attr]
+        self._resolved = False
+        parent = os.getpid()
+
+        def steps() -> Iterator[dict[str, str | None] | Analysed]:
+            if os.getpid() != parent:  # the child yields to the build (never the parent)
+                os.nice(10)
+            inputs = held[0] or _inputs(store, every, whole=True)  # let go: read again
+            rows = with_records(None, inputs.every, inputs.raw)
+            yield _resolved(inputs, rows)
+            yield _analysed(inputs, rows)
+
+        self._job: Steps[dict[str, str | None] | Analysed] = Steps(steps)
+        if self._job.forked:  # the child has its copy: the parent lets go of its own
+            held[0] = None  # while the matching runs (which changes none of it)
+
+    def resolved(self) -> None:
+        """Wait for the country texts of the designations: into RESOLVED."""
+        if not self._resolved:
+            found = self._job.next()
+            assert isinstance(found, dict)
+            countries.RESOLVED.update(found)
+            self._resolved = True
+
+    def keep(self, store: Store) -> int:
+        """Store what was analysed (replacing what was kept); the designations kept."""
+        self.resolved()
+        found = self._job.next()
+        self._job.close()
+        assert isinstance(found, Analysed)
+        count = _store(store, found.facets, self._reasons)
+        if found.whole is not None:
+            count += stored.keep(store, found.whole)
+        return count
 
 
 def _has_table(store: Store) -> bool:

@@ -58,7 +58,7 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def _has_table(store: Store) -> bool:
+def has_table(store: Store) -> bool:
     found = store.scalar(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'analysed_designations'"
     )
@@ -68,32 +68,45 @@ def _has_table(store: Store) -> bool:
 def remember(store: Store, designations: Sequence[Mapping[str, Any]] | None = None) -> int:
     """Analyse every designation of a Magnitsky-style program and keep what the analysis
     adds (replacing what was kept); the number kept. ``designations``: the store's, as
-    :func:`magnitsky.queries.designations` gives them, where the caller read them."""
-    if not _has_table(store):
+    :func:`magnitsky.queries.designations` gives them, where the caller read them (a
+    build analyses them alongside its matching: :class:`magnitsky.analysis.facets.Alongside`)."""
+    if not has_table(store):
         return 0
     every = queries.designations(store) if designations is None else designations
     rows = [dict(r) for r in every if is_magnitsky(r["program"])]
-    done = enrich(store, rows)
-    store.con.execute("DELETE FROM analysed_designations")
-    if not done:
-        return 0
-    columns: list[list[Any]] = [[] for _ in range(7)]
+    return keep(store, columns(rows, enrich(store, rows)))
+
+
+def columns(
+    rows: Sequence[Mapping[str, Any]], done: Sequence[Mapping[str, Any]]
+) -> list[list[Any]]:
+    """The table's columns: each designation's key, the fingerprint, and what the
+    analysis added to it (``done``: the analysed copies of ``rows``) as JSON."""
+    out: list[list[Any]] = [[] for _ in range(7)]
     for before, after in zip(rows, done, strict=True):
         added = {k: v for k, v in after.items() if k not in before}
         for i, value in enumerate((*key(before), fingerprint(), json.dumps(added))):
-            columns[i].append(value)
+            out[i].append(value)
+    return out
+
+
+def keep(store: Store, found: list[list[Any]]) -> int:
+    """Keep the :func:`columns` of the analysed designations (replacing what was kept)."""
+    store.con.execute("DELETE FROM analysed_designations")
+    if not found[0]:
+        return 0
     store.con.execute(
         "INSERT INTO analysed_designations SELECT UNNEST(?), UNNEST(?), UNNEST(?),"
         " UNNEST(?::DATE[]), UNNEST(?::DATE[]), UNNEST(?), UNNEST(?)",
-        columns,
+        found,
     )
-    return len(done)
+    return len(found[0])
 
 
 def kept(store: Store) -> dict[Key, dict[str, Any]]:
     """What the analysis added to each designation, as kept for this code's fingerprint
     (none for a store built by another version)."""
-    if not _has_table(store):
+    if not has_table(store):
         return {}
     out: dict[Key, dict[str, Any]] = {}
     for *found, fields in store.rows(

@@ -130,53 +130,33 @@ def load_entries(store: Store, reading: Reading | None = None) -> list[Entry]:
 
 
 class Reading:
-    """What a build reads of the store after the events, read once: the designations
-    (as :func:`magnitsky.queries.designations` orders them) and the country texts of
-    every record the persons and the search look at (each listing's latest record,
-    every designation's record), resolved by rigour in a forked process
-    (:mod:`magnitsky.forked`) while this one reads the names. Their answers go into
-    :data:`magnitsky.analysis.countries.RESOLVED` as if looked up here."""
+    """A build's reading of the listings: the country codes of each listing's latest
+    record, resolved by rigour in a forked process (:mod:`magnitsky.forked`) while this
+    one reads the names. Their answers go into
+    :data:`magnitsky.analysis.countries.RESOLVED` as if looked up here (those of the
+    designations are the analysis's: :class:`magnitsky.analysis.facets.Alongside`)."""
 
-    def __init__(self, store: Store, designations: Sequence[Mapping[str, Any]]) -> None:
-        self.designations = designations
-        hashes = {r["record_hash"] for r in designations if r.get("record_hash") is not None}
-        self._records = store.rows(
-            "SELECT source, record_hash, content FROM records"
-            " WHERE record_hash IN (SELECT UNNEST(?))",
-            [sorted(hashes)],
-        )
+    def __init__(self) -> None:
         self._resolving: Forked[tuple[dict[str, str | None], list[tuple[str, ...]]]] | None = None
         self._countries: list[tuple[str, ...]] | None = None
         self.resolved = False
-        """Whether every country text of the designations' records is in RESOLVED."""
+        """Whether the country texts of the listings given to :meth:`start` are in RESOLVED."""
 
     def start(self, contents: Sequence[Mapping[str, Any]]) -> None:
         self._resolving = Forked(lambda: self._resolve(contents))
 
+    @staticmethod
     def _resolve(
-        self, contents: Sequence[Mapping[str, Any]]
+        contents: Sequence[Mapping[str, Any]],
     ) -> tuple[dict[str, str | None], list[tuple[str, ...]]]:
-        """What :func:`load_entries` and :func:`magnitsky.search.remember_names` look up:
-        the places of each latest record (their codes are returned), each designation's
-        countries, and the places of each designation with its record's fields (as
-        ``analysis.designations.with_records`` gives them)."""
-        from magnitsky.analysis.designations import _RECORD_FIELDS
-
+        """The codes of the places of each latest record, and every text looked up."""
         found = [_countries(content) for content in contents]
-        decoded = {(s, h): json.loads(c) if isinstance(c, str) else c for s, h, c in self._records}
-        for row in self.designations:
-            for text in row.get("countries") or ():
-                countries.resolve(text)
-            content = decoded.get((row["source"], row.get("record_hash") or 0), {})
-            places({**row, **{k: content.get(k) for k in _RECORD_FIELDS}})
         return dict(countries.RESOLVED), found
 
     def wait(self) -> list[tuple[str, ...]] | None:
         """The country codes of the contents given to :meth:`start`, once resolved (here
         if the fork failed)."""
         if self._resolving is not None and not self.resolved:
-            if not self._resolving.ready():
-                countries.load_names()  # the analysis needs them later: load while waiting
             resolved, self._countries = self._resolving.result()
             countries.RESOLVED.update(resolved)
             self.resolved = True
