@@ -80,6 +80,10 @@ class Steps(Generic[T]):
         if self._conn is None:
             self._here = steps()
 
+    def ready(self) -> bool:
+        """Whether :meth:`next` answers without waiting for the child (here, it works)."""
+        return self._conn is None or self._conn.poll()
+
     def next(self) -> T:
         """The next value the steps yield (StopIteration after the last)."""
         if self._conn is not None:

@@ -88,33 +88,52 @@ def _reasons(texts: OfficialTexts) -> Columns:
 def _analyse(inputs: Inputs) -> Analysed:
     """The columns of the tables kept (key, fingerprint, :data:`FIELDS`, all the analysis
     adds as JSON), reading no store."""
-    return _analysed(inputs, with_records(None, inputs.every, inputs.raw))
+    rows = with_records(None, inputs.every, inputs.raw)
+    return _analysed(inputs.every, rows, inputs.texts, inputs.whole)
 
 
-def _resolved(inputs: Inputs, rows: list[dict[str, Any]]) -> dict[str, str | None]:
+def _resolved(
+    every: Sequence[Mapping[str, Any]], rows: list[dict[str, Any]]
+) -> dict[str, str | None]:
     """Every country text of the designations looked up (the lists' countries, the places
     of the records: ``rows``, their :func:`with_records`): what the search keeps."""
-    for listed, row in zip(inputs.every, rows, strict=True):
+    for listed, row in zip(every, rows, strict=True):
         for text in listed.get("countries") or ():
             countries.resolve(text)
         countries.places(row)
     return dict(countries.RESOLVED)
 
 
-def _analysed(inputs: Inputs, rows: list[dict[str, Any]]) -> Analysed:
+def _analysed(
+    every: Sequence[Mapping[str, Any]],
+    rows: list[dict[str, Any]],
+    texts: OfficialTexts,
+    whole: bool,
+) -> Analysed:
+    """The analysis of designations (``rows``: their :func:`with_records`)."""
     columns: Columns = [[] for _ in range(7 + len(FIELDS))]
-    whole: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
-    for before, row in zip(inputs.every, rows, strict=True):
+    kept: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
+    for before, row in zip(every, rows, strict=True):
         if is_magnitsky(before["program"]):
-            whole[0].append(dict(before))
-            whole[1].append(annotate(row, inputs.texts) if inputs.whole else row)
+            if whole:
+                kept[0].append(dict(before))
+                kept[1].append(annotate(row, texts))
             continue
-        annotate(row, inputs.texts)
+        annotate(row, texts)
         added = _packed({k: v for k, v in row.items() if k not in before})
         values = (*key(row), fingerprint(), *(row[f] for f in FIELDS), added)
         for i, value in enumerate(values):
             columns[i].append(value)
-    return Analysed(columns, stored.columns(*whole) if inputs.whole else None)
+    return Analysed(columns, stored.columns(*kept) if whole else None)
+
+
+def _joined(parts: Sequence[Analysed]) -> Analysed:
+    """Parts of the designations analysed, in their order, as one."""
+    facets: Columns = [[v for p in parts for v in p.facets[i]] for i in range(len(parts[0].facets))]
+    if parts[0].whole is None:
+        return Analysed(facets, None)
+    whole = [[v for p in parts for v in (p.whole or [])[i]] for i in range(len(parts[0].whole))]
+    return Analysed(facets, whole)
 
 
 def _packed(added: dict[str, Any]) -> bytes:
@@ -158,15 +177,21 @@ def remember(store: Store) -> int:
     return _store(store, _analyse(inputs).facets, _reasons(inputs.texts))
 
 
+PART = 2000
+"""Designations analysed in one step of :class:`Alongside`."""
+
+
 class Alongside:
     """:func:`remember` and :func:`magnitsky.analysis.stored.remember` at once, their
     analysis run in a forked process (:class:`Steps`) while the build matches (which
     changes no designation, record nor text): on two cores it adds only the reading of
     its inputs and the storing. Its first step looks up every country text of the
     designations, those the search keeps (:func:`magnitsky.search.remember_names`):
-    :meth:`resolved` puts them into :data:`magnitsky.analysis.countries.RESOLVED`.
-    Without a second core, or if the child fails, the analysis runs here when waited for
-    (the same values).
+    :meth:`resolved` puts them into :data:`magnitsky.analysis.countries.RESOLVED`. The
+    rest it analyses :data:`PART` designations at a time, in order; :meth:`keep` takes
+    the parts done and analyses the last ones here while the child is at the first (a
+    child slowed by a busy machine does not hold the build). Without a second core, or
+    if the child fails, the analysis runs here (the same values).
 
         analysis = Alongside(store, designations)   # forked
         ...                                          # the matching
@@ -176,7 +201,10 @@ class Alongside:
 
     def __init__(self, store: Store, every: Sequence[Mapping[str, Any]]) -> None:
         held: list[Inputs | None] = [_inputs(store, every, whole=True)]
-        self._reasons = _reasons(held[0].texts)  # type: ignore[union-attr]
+        self._every = every
+        self._texts = held[0].texts  # type: ignore[union-attr]
+        self._whole = held[0].whole  # type: ignore[union-attr]
+        self._reasons = _reasons(self._texts)
         self._resolved = False
         parent = os.getpid()
 
@@ -185,12 +213,16 @@ class Alongside:
                 os.nice(10)
             inputs = held[0] or _inputs(store, every, whole=True)  # let go: read again
             rows = with_records(None, inputs.every, inputs.raw)
-            yield _resolved(inputs, rows)
-            yield _analysed(inputs, rows)
+            yield _resolved(inputs.every, rows)
+            for start in range(0, len(rows), PART):
+                end = start + PART
+                yield _analysed(
+                    inputs.every[start:end], rows[start:end], inputs.texts, inputs.whole
+                )
 
         self._job: Steps[dict[str, str | None] | Analysed] = Steps(steps)
-        if self._job.forked:  # the child has its copy: the parent lets go of its own
-            held[0] = None  # while the matching runs (which changes none of it)
+        if self._job.forked:  # the child has its copy: the parent lets go of the records
+            held[0] = None  # while the matching runs (which changes none of them)
 
     def resolved(self) -> None:
         """Wait for the country texts of the designations: into RESOLVED."""
@@ -203,13 +235,28 @@ class Alongside:
     def keep(self, store: Store) -> int:
         """Store what was analysed (replacing what was kept); the designations kept."""
         self.resolved()
-        found = self._job.next()
+        parts: dict[int, Analysed] = {}
+        taken, here = 0, -(-len(self._every) // PART)
+        while taken < here:  # the child's parts from the first, this process's from the last
+            if self._job.ready():
+                found = self._job.next()
+                assert isinstance(found, Analysed)
+                parts[taken] = found
+                taken += 1
+            else:
+                here -= 1
+                parts[here] = self._part(store, here * PART)
         self._job.close()
-        assert isinstance(found, Analysed)
+        found = _joined([parts[i] for i in range(len(parts))])
         count = _store(store, found.facets, self._reasons)
         if found.whole is not None:
             count += stored.keep(store, found.whole)
         return count
+
+    def _part(self, store: Store, start: int) -> Analysed:
+        every = self._every[start : start + PART]
+        rows = with_records(None, every, raw_records(store, every))
+        return _analysed(every, rows, self._texts, self._whole)
 
 
 def _has_table(store: Store) -> bool:
