@@ -94,12 +94,6 @@ def _resolve(text: str) -> str | None:
     return None
 
 
-def load_names() -> None:
-    """Load rigour's table of territory names now (seconds; the first lookup of a name
-    loads it otherwise): a build does it while it waits for another process."""
-    lookup_territory("")
-
-
 @cache
 def name(code: str) -> str:
     territory = get_territory(code.lower())
