@@ -179,6 +179,10 @@ def remember(store: Store) -> int:
 
 PART = 2000
 """Designations analysed in one step of :class:`Alongside`."""
+WAIT_FOR = 3
+"""At most this many parts left to the child, the build waits for them rather than
+analyse the last ones itself (its first part loads rigour's table of territory names
+for the roles' country names: about a second, two or three parts of the child's)."""
 
 
 class Alongside:
@@ -189,8 +193,9 @@ class Alongside:
     designations, those the search keeps (:func:`magnitsky.search.remember_names`):
     :meth:`resolved` puts them into :data:`magnitsky.analysis.countries.RESOLVED`. The
     rest it analyses :data:`PART` designations at a time, in order; :meth:`keep` takes
-    the parts done and analyses the last ones here while the child is at the first (a
-    child slowed by a busy machine does not hold the build). Without a second core, or
+    the parts done and, when more than :data:`WAIT_FOR` are left, analyses the last ones
+    here while the child is at the first (a child slowed by a busy machine does not hold
+    the build). Without a second core, or
     if the child fails, the analysis runs here (the same values).
 
         analysis = Alongside(store, designations)   # forked
@@ -237,15 +242,23 @@ class Alongside:
         self.resolved()
         parts: dict[int, Analysed] = {}
         taken, here = 0, -(-len(self._every) // PART)
+
+        def take() -> None:
+            nonlocal taken
+            found = self._job.next()
+            assert isinstance(found, Analysed)
+            parts[taken] = found
+            taken += 1
+
+        while taken < here and self._job.ready():
+            take()
+        share = here - taken > WAIT_FOR
         while taken < here:  # the child's parts from the first, this process's from the last
-            if self._job.ready():
-                found = self._job.next()
-                assert isinstance(found, Analysed)
-                parts[taken] = found
-                taken += 1
-            else:
+            if share and not self._job.ready():
                 here -= 1
                 parts[here] = self._part(store, here * PART)
+            else:
+                take()
         self._job.close()
         found = _joined([parts[i] for i in range(len(parts))])
         count = _store(store, found.facets, self._reasons)
