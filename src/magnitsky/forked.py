@@ -17,7 +17,9 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import queue
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
@@ -66,7 +68,8 @@ class Forked(Generic[T]):
 class Steps(Generic[T]):
     """``steps()``, a generator, running in a forked child (where there is a second core):
     :meth:`next` takes the values it yields in turn, each as soon as the child has it (a
-    first answer needed early, the rest of the work after it). A child that fails leaves
+    first answer needed early, the rest of the work after it; the child goes on while its
+    values wait for this process to take them). A child that fails leaves
     the steps to this process, which runs them again from the first and skips those it
     took already: the values are the same either way."""
 
@@ -156,12 +159,25 @@ _VALUE, _END, _FAILED = "value", "end", "failed"
 
 
 def _stepping(steps: Callable[[], Iterator[Any]], send: Connection, parent: int) -> None:
+    """Run the steps, their values sent by a thread of their own: a pipe holds a few
+    kilobytes, and a step's value waiting there for a parent still matching must not
+    stop the next step."""
     _die_with(parent)
+    out: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
+    sender = threading.Thread(target=_send_each, args=(out, send), daemon=True)
+    sender.start()
     try:
         for value in steps():
-            send.send((_VALUE, value))
+            out.put((_VALUE, value))
     except BaseException:  # the parent does the rest itself
-        send.send((_FAILED, None))
+        out.put((_FAILED, None))
     else:
-        send.send((_END, None))
+        out.put((_END, None))
+    out.put(None)
+    sender.join()
     send.close()
+
+
+def _send_each(out: queue.SimpleQueue[tuple[str, Any] | None], send: Connection) -> None:
+    while (item := out.get()) is not None:
+        send.send(item)
