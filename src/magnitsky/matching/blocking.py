@@ -11,7 +11,7 @@ many listings to decide anything and is not used.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from functools import cache
 from itertools import combinations
 
@@ -28,21 +28,34 @@ RARE = 8
 """A name token held by at most this many listings is a key on its own."""
 
 
-def keys(p: Profile) -> set[str]:
+Key = Hashable
+"""A blocking key within a schema: a tuple of name-token keys (a pair, a triple, or
+``("=", tokens)`` for a whole name), ``("id", number)``, ``("dob", day)``, or a
+name-token key alone (a string: a rare token)."""
+
+
+def own_keys(p: Profile) -> set[Key]:
+    """The keys of a listing within its schema (a rare token's aside): tuples, made
+    by itertools without formatting a string per key."""
     names = p.names
-    out = set()
+    out: set[Key] = set()
     for positions in names.positions:
-        tokens = sorted({names.tokens[k].key for k in positions})
-        out.add(f"{p.schema}|={'+'.join(tokens)}")
-        for size in (2, 3):
-            out |= {f"{p.schema}|{'+'.join(c)}" for c in combinations(tokens, size)}
-    out |= {f"{p.schema}|id:{i.number}" for i in p.ids}
-    out |= {f"{p.schema}|dob:{d.day}" for d in p.births if d.day}
+        tokens = tuple(sorted({names.tokens[k].key for k in positions}))
+        out.add(("=", tokens))
+        out.update(combinations(tokens, 2))
+        out.update(combinations(tokens, 3))
+    out.update(("id", i.number) for i in p.ids)
+    out.update(("dob", d.day) for d in p.births if d.day)
     return out
 
 
-def token_keys(p: Profile) -> set[str]:
-    return {f"{p.schema}|{t.key}" for t in p.names.tokens}
+def keys(p: Profile) -> set[tuple[str, Key]]:
+    """The listing's keys, each with its schema."""
+    return {(p.schema, key) for key in own_keys(p)}
+
+
+def token_keys(p: Profile) -> set[tuple[str, Key]]:
+    return {(p.schema, t.key) for t in p.names.tokens}
 
 
 def candidate_pairs(
@@ -56,42 +69,59 @@ def candidate_pairs(
     ``chosen``, only the pairs with a chosen listing in them (the others' pairs are
     known from an earlier matching). A pair's keys weigh by how few listings hold each;
     each listing keeps its ``per_listing`` heaviest pairs (None: all)."""
-    postings: dict[str, list[int]] = {}
+    by_schema: dict[str, tuple[dict[Key, list[int]], dict[Key, list[int]]]] = {}
     for i, p in enumerate(profiles):
-        for key in keys(p):
+        found = by_schema.get(p.schema)
+        if found is None:
+            found = by_schema[p.schema] = ({}, {})
+        postings, tokens = found
+        for key in own_keys(p):
             postings.setdefault(key, []).append(i)
-    tokens: dict[str, list[int]] = {}
-    for i, p in enumerate(profiles):
-        for key in token_keys(p):
+        for key in {t.key for t in p.names.tokens}:
             tokens.setdefault(key, []).append(i)
-    postings.update({f"rare:{k}": v for k, v in tokens.items() if len(v) <= rare})
+    by_size: dict[int, list[list[int]]] = {}
+    for postings, tokens in by_schema.values():
+        # a rare token is a key of its own (a string: no other key is one)
+        for members in [*postings.values(), *(v for v in tokens.values() if len(v) <= rare)]:
+            if 2 <= len(members) <= max_postings:
+                by_size.setdefault(len(members), []).append(members)
     n = len(profiles)
     sources = np.array([_source_number(p.entry.source) for p in profiles], dtype=np.int64)
-    by_size: dict[int, list[list[int]]] = {}
-    for members in postings.values():
-        if 2 <= len(members) <= max_postings:
-            by_size.setdefault(len(members), []).append(members)
-    found: list[np.ndarray] = []
-    weights: list[np.ndarray] = []
-    for size, groups in by_size.items():  # every key of one size at once
-        ids = np.array(groups, dtype=np.int64)
+    found_pairs: list[np.ndarray] = []
+    sizes: list[tuple[int, int]] = []
+    for size in sorted(by_size):  # every key of one size at once
+        ids = np.array(by_size[size], dtype=np.int64)
         first, second = _triangle(size)
         a, b = ids[:, first].ravel(), ids[:, second].ravel()
         keep = sources[a] != sources[b]
-        found.append(np.minimum(a, b)[keep] * n + np.maximum(a, b)[keep])
-        weights.append(np.full(len(found[-1]), 1.0 / size))
-    if not found:
+        found_pairs.append(np.minimum(a, b)[keep] * n + np.maximum(a, b)[keep])
+        sizes.append((size, len(found_pairs[-1])))
+    if not found_pairs:
         return []
-    codes, inverse = np.unique(np.concatenate(found), return_inverse=True)
+    codes, inverse = np.unique(np.concatenate(found_pairs), return_inverse=True)
     left, right = codes // n, codes % n
     keep = np.ones(len(codes), dtype=bool)
     if per_listing is not None:
-        weight = np.bincount(inverse, weights=np.concatenate(weights))
-        keep = _heaviest(left, weight, per_listing) | _heaviest(right, weight, per_listing)
+        keep = _kept(left, right, _weights(inverse, sizes, len(codes)), per_listing)
     if chosen is not None:
         wanted = np.array(chosen, dtype=bool)
         keep &= wanted[left] | wanted[right]
     return list(zip(left[keep].tolist(), right[keep].tolist(), strict=True))
+
+
+def _weights(inverse: np.ndarray, sizes: list[tuple[int, int]], count: int) -> np.ndarray:
+    """Each pair's weight, the sum of 1/size over the keys it shares, summed size by
+    size in increasing order: the same floats whatever the order the keys were met in."""
+    weight = np.zeros(count)
+    start = 0
+    for size, length in sizes:
+        weight += np.bincount(inverse[start : start + length], minlength=count) / size
+        start += length
+    return weight
+
+
+def _kept(left: np.ndarray, right: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
+    return _heaviest(left, weight, k) | _heaviest(right, weight, k)
 
 
 def _heaviest(side: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:

@@ -6,6 +6,7 @@ import time
 from collections.abc import Sequence
 
 from magnitsky.forked import Forked
+from magnitsky.history.snapshots import without_gc_pauses
 from magnitsky.matching import blocking
 from magnitsky.matching.listings import Entry, Key
 from magnitsky.matching.matcher import NO_MATCH, Decision, compare, compare_bounded
@@ -64,6 +65,7 @@ class Matching:
         return compare(self.profile(a), self.profile(b), self.frequencies)
 
 
+@without_gc_pauses
 def match(
     entries: Sequence[Entry],
     use_blocking: bool = True,
@@ -76,7 +78,10 @@ def match(
     the name-token frequencies to weigh names by (default: of these listings). A pair
     whose score's upper bound is below the possible threshold is not aligned
     (``use_bound`` False: every pair is, for the benchmark). ``only``: score only the
-    pairs with at least one of these listings (the new or changed ones) in them."""
+    pairs with at least one of these listings (the new or changed ones) in them.
+    Python's cyclic garbage collector is paused meanwhile: the profiles, keys and
+    postings are many long-lived objects without cycles, and its full passes walked
+    them again and again (about a third of preparing and blocking)."""
     started = time.perf_counter()
     if len({e.source for e in entries}) < 2 or (only is not None and not only):
         return Matching(entries, frequencies, [], 0, time.perf_counter() - started)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
@@ -63,7 +63,7 @@ class Token:
     """A number for the Metaphone key when it is long enough to say two tokens sound
     alike (3 letters or more), else -1."""
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The blocking key: the sound where known, else the text."""
         return (
