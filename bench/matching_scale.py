@@ -2,6 +2,7 @@
 in a process of its own so that its peak memory is its own. Prints one JSON line.
 
 Run: .venv/bin/python bench/matching_scale.py --db STORE --factor 10
+(``--max-postings``, ``--per-listing``: blocking's budgets, for the trade-off at scale)
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import resource
 import time
 from collections import Counter
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from synthetic_listings import stored_persons, synthetic
 
+from magnitsky.matching import blocking
 from magnitsky.matching.engine import match
 from magnitsky.matching.listings import Key, load_entries
 from magnitsky.matching.matcher import AUTOMATIC, Decision
@@ -61,7 +64,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--factor", type=int, default=1)
+    parser.add_argument("--max-postings", type=int, default=blocking.MAX_POSTINGS)
+    parser.add_argument("--per-listing", type=int, default=blocking.PER_LISTING)
     args = parser.parse_args()
+    chosen = {"max_postings": args.max_postings, "per_listing": args.per_listing}
+    blocking.candidate_pairs = partial(blocking.candidate_pairs, **chosen)  # other budgets
     with open_store(args.db, read_only=True) as store:
         real = load_entries(store)
     persons = stored_persons(args.db)
@@ -76,6 +83,7 @@ def main() -> None:
         json.dumps(
             {
                 "factor": args.factor,
+                **chosen,
                 "listings": len(entries),
                 "pairs_scored": found.pairs_scored,
                 "pairs_per_listing": round(found.pairs_scored / len(entries), 2),

@@ -49,13 +49,14 @@ def own_keys(p: Profile) -> set[Key]:
     return out
 
 
-def keys(p: Profile) -> set[tuple[str, Key]]:
-    """The listing's keys, each with its schema."""
-    return {(p.schema, key) for key in own_keys(p)}
+def keys(p: Profile) -> set[str]:
+    """The listing's keys as text, each with its schema (for a lookup among listings of
+    every schema: recommendations/outcomes.py)."""
+    return {f"{p.schema}|{key!r}" for key in own_keys(p)}
 
 
-def token_keys(p: Profile) -> set[tuple[str, Key]]:
-    return {(p.schema, t.key) for t in p.names.tokens}
+def token_keys(p: Profile) -> set[str]:
+    return {f"{p.schema}|{t.key}" for t in p.names.tokens}
 
 
 def candidate_pairs(
@@ -121,7 +122,8 @@ def _weights(inverse: np.ndarray, sizes: list[tuple[int, int]], count: int) -> n
 
 
 def _kept(left: np.ndarray, right: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
-    return _heaviest(left, weight, k) | _heaviest(right, weight, k)
+    kept: np.ndarray = _heaviest(left, weight, k) | _heaviest(right, weight, k)
+    return kept
 
 
 def _heaviest(side: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:

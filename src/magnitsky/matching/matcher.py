@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar, overload
 
 from magnitsky.matching import bound, dates, names
 from magnitsky.matching.listings import Key
@@ -25,6 +25,31 @@ from magnitsky.matching.profile import Profile, TokenFrequencies
 AUTOMATIC = "automatic"
 POSSIBLE = "possible"
 NO_MATCH = "no_match"
+
+
+_T = TypeVar("_T")
+
+
+class _once(Generic[_T]):
+    """A value computed on first use and kept in the instance, as
+    ``functools.cached_property`` does, without its lock (Python 3.11 takes one at every
+    first use: a comparison is made and read for every candidate pair)."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> _once[_T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
+    def __get__(self, instance: object | None, owner: type | None = None) -> _T | _once[_T]:
+        if instance is None:
+            return self
+        value = self.func(instance)
+        instance.__dict__[self.name] = value  # later reads find it there, not here
+        return value
 
 
 class Comparison:
@@ -36,7 +61,7 @@ class Comparison:
         self.right = right
         self.frequencies = frequencies
 
-    @cached_property
+    @_once
     def alignment(self) -> names.Alignment | None:
         # A person named by one word alone is known by another name too (the matcher
         # does not take "ABDULLAH" = "ABDULLAH" for the same person); an organisation
@@ -44,23 +69,23 @@ class Comparison:
         single = self.left.schema != "Person"
         return names.best_alignment(self.left.names, self.right.names, single)
 
-    @cached_property
+    @_once
     def primary_alignment(self) -> names.Alignment | None:
         """The listings' own names aligned, without their aliases."""
         single = self.left.schema != "Person"
         return names.best_alignment(self.left.primary, self.right.primary, single)
 
-    @cached_property
+    @_once
     def name_bound(self) -> float:
         """At least :attr:`alignment`'s score, without aligning (matching/bound.py)."""
         single = self.left.schema != "Person"
         return bound.name_bound(self.left.names, self.right.names, single)
 
-    @cached_property
+    @_once
     def births(self) -> dates.DateAgreement:
         return dates.compare(self.left.births, self.right.births)
 
-    @cached_property
+    @_once
     def shared_ids(self) -> list[str]:
         right = {i.number for i in self.right.ids}
         return [i.text for i in self.left.ids if i.number in right]
@@ -232,6 +257,24 @@ WITHOUT_ALIGNMENT = frozenset(
 """Features measured without the name alignment: cheap, so the bound takes them exactly."""
 
 
+VALUES: dict[Measure, Callable[[Comparison], float]] = {
+    birth_date_same: lambda c: 1.0 if c.births.kind == "same_day" else 0.0,
+    birth_year_same: lambda c: 1.0 if c.births.kind == "same_year" else 0.0,
+    birth_date_conflict: lambda c: 1.0 if c.births.kind == "conflict" else 0.0,
+    identifier_shared: lambda c: 1.0 if c.shared_ids else 0.0,
+    imo_conflict: lambda c: imo_conflict(c)[0],  # vessels: few
+    country_shared: lambda c: 1.0 if c.left.countries & c.right.countries else 0.0,
+    country_conflict: lambda c: (
+        1.0
+        if c.left.countries and c.right.countries and not c.left.countries & c.right.countries
+        else 0.0
+    ),
+}
+"""The value alone of each feature of :data:`WITHOUT_ALIGNMENT`, as its measure gives it
+(without the evidence's text): what the bound of every candidate pair reads."""
+assert set(VALUES) == WITHOUT_ALIGNMENT
+
+
 # --- matchers -------------------------------------------------------------------------
 
 
@@ -255,18 +298,30 @@ class Matcher:
         other feature at its most (1 if it adds, 0 if it takes away). A pair that cannot
         reach ``possible`` whatever its names (birth dates and countries in conflict)
         gets that bound, its names not compared at all."""
-        terms: list[float | None] = []
-        for feature in self.features:
-            if feature.measure is name_similarity:
-                terms.append(None)
-            elif feature.measure in WITHOUT_ALIGNMENT:
-                terms.append(feature.weight * feature.measure(comparison)[0])
-            else:
-                terms.append(max(feature.weight, 0.0))
+        terms: list[float | None] = [
+            None if value is None else weight * value(comparison) if callable(value) else value
+            for weight, value in self._bound_plan
+        ]
         most = _clipped(terms, self._name_weight * bound.NAME_MOST)
         if most < self.possible:
             return most
         return _clipped(terms, self._name_weight * comparison.name_bound)
+
+    @cached_property
+    def _bound_plan(self) -> list[tuple[float, Callable[[Comparison], float] | float | None]]:
+        """Each feature's part in the bound: None for the name's, its value's measure for
+        those measured exactly, else its most (its weight if it adds, 0 if it takes)."""
+        return [
+            (
+                f.weight,
+                None
+                if f.measure is name_similarity
+                else VALUES[f.measure]
+                if f.measure in WITHOUT_ALIGNMENT
+                else max(f.weight, 0.0),
+            )
+            for f in self.features
+        ]
 
     @cached_property
     def _name_weight(self) -> float:
