@@ -64,11 +64,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--factor", type=int, default=1)
-    parser.add_argument("--max-postings", type=int, default=blocking.MAX_POSTINGS)
-    parser.add_argument("--per-listing", type=int, default=blocking.PER_LISTING)
+    parser.add_argument("--max-postings", type=int, help="default: blocking.budgets")
+    parser.add_argument("--per-listing", type=int, help="default: blocking.budgets")
     args = parser.parse_args()
     chosen = {"max_postings": args.max_postings, "per_listing": args.per_listing}
-    blocking.candidate_pairs = partial(blocking.candidate_pairs, **chosen)  # other budgets
+    if args.max_postings is not None:  # other budgets than the listings' number gives
+        blocking.candidate_pairs = partial(blocking.candidate_pairs, **chosen)
     with open_store(args.db, read_only=True) as store:
         real = load_entries(store)
     persons = stored_persons(args.db)
@@ -83,7 +84,9 @@ def main() -> None:
         json.dumps(
             {
                 "factor": args.factor,
-                **chosen,
+                "budgets": chosen
+                if args.max_postings is not None
+                else dict(zip(chosen, blocking.budgets(len(entries)), strict=True)),
                 "listings": len(entries),
                 "pairs_scored": found.pairs_scored,
                 "pairs_per_listing": round(found.pairs_scored / len(entries), 2),

@@ -11,6 +11,7 @@ many listings to decide anything and is not used.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Sequence
 from functools import cache
 from itertools import combinations
@@ -26,6 +27,21 @@ keys with it (a pair is kept when either listing keeps it): the pairs grow linea
 with the listings, however many share a common name."""
 RARE = 8
 """A name token held by at most this many listings is a key on its own."""
+REFERENCE_LISTINGS = 40_000
+"""Up to this many listings (the real lists hold some 30,000) the budgets above hold.
+Beyond, ``MAX_POSTINGS`` and ``PER_LISTING`` shrink as the square root of the listings'
+growth (:func:`budgets`): with ten times the listings each name part is held by about ten
+times as many, and a key's pairs grow as the square of its postings; the pairs per
+listing then stay about as many as today's (bench/matching_scale.py: 3.14 at 1x, 6.19 at
+10x with fixed budgets)."""
+
+
+def budgets(listings: int) -> tuple[int, int]:
+    """The keys' most postings and the pairs each listing keeps, for this many listings."""
+    if listings <= REFERENCE_LISTINGS:
+        return MAX_POSTINGS, PER_LISTING
+    shrink = math.sqrt(REFERENCE_LISTINGS / listings)
+    return max(2, round(MAX_POSTINGS * shrink)), max(1, round(PER_LISTING * shrink))
 
 
 Key = Hashable
@@ -61,7 +77,7 @@ def token_keys(p: Profile) -> set[str]:
 
 def candidate_pairs(
     profiles: Sequence[Profile],
-    max_postings: int = MAX_POSTINGS,
+    max_postings: int | None = None,
     rare: int = RARE,
     chosen: Sequence[bool] | None = None,
     per_listing: int | None = PER_LISTING,
@@ -69,7 +85,11 @@ def candidate_pairs(
     """Index pairs (i < j) of listings of different sources that share a key; with
     ``chosen``, only the pairs with a chosen listing in them (the others' pairs are
     known from an earlier matching). A pair's keys weigh by how few listings hold each;
-    each listing keeps its ``per_listing`` heaviest pairs (None: all)."""
+    each listing keeps its ``per_listing`` heaviest pairs (None: all). ``max_postings``
+    None: both budgets by the number of listings (:func:`budgets`)."""
+    if max_postings is None:
+        max_postings, budget = budgets(len(profiles))
+        per_listing = None if per_listing is None else min(per_listing, budget)
     by_schema: dict[str, tuple[dict[Key, list[int]], dict[Key, list[int]]]] = {}
     for i, p in enumerate(profiles):
         found = by_schema.get(p.schema)
