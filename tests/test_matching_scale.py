@@ -100,3 +100,22 @@ def test_synthetic_persons_keep_the_real_lists_structure_under_new_names(
         for names in several
     )
     assert sharing > 0.8 * len(several)
+
+
+def test_the_budgets_keep_pairs_per_listing_near_todays_with_twice_the_listings(
+    built_store: Path,
+) -> None:
+    entries, persons = _real(built_store)
+    real, _ = prepare(entries)
+    doubled, _ = prepare(synthetic(entries, 2, persons))
+    assert blocking.budgets(len(real)) == (blocking.MAX_POSTINGS, blocking.PER_LISTING)
+    assert blocking.budgets(len(doubled)) < blocking.budgets(len(real))
+    per_real = len(blocking.candidate_pairs(real)) / len(real)
+    per_doubled = len(blocking.candidate_pairs(doubled)) / len(doubled)
+    fixed = blocking.candidate_pairs(
+        doubled, max_postings=blocking.MAX_POSTINGS, per_listing=blocking.PER_LISTING
+    )
+    assert per_real > 2
+    # today's budgets would let them grow by more than a tenth; the shrinking ones do not
+    assert len(fixed) / len(doubled) > 1.1 * per_real
+    assert per_doubled <= 1.1 * per_real
