@@ -233,6 +233,7 @@ def _after_events(store: Store, report: BuildReport, progress: Progress) -> None
     analysis.keep(store)
 
 
+@snaps.without_gc_pauses
 def import_history(
     store: Store,
     settings: Settings,
@@ -277,6 +278,7 @@ def import_dir(
     )
 
 
+@snaps.without_gc_pauses
 def ingest(
     store: Store,
     settings: Settings,
@@ -305,6 +307,7 @@ def ingest(
     return report
 
 
+@snaps.without_gc_pauses
 def build(
     store: Store, settings: Settings, data_dir: Path, *, progress: Progress = _noop
 ) -> BuildReport:
