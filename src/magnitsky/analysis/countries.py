@@ -26,7 +26,7 @@ from typing import Any
 from rigour.territories import get_territory, lookup_territory
 from rigour.territories.territory import Territory
 
-from magnitsky.readers.ofac_remarks import parse_remarks
+from magnitsky.readers.ofac_remarks import read_remarks
 
 _PARENS = re.compile(r"\(([^()]+)\)")
 _PREFIX = re.compile(r"^(?:region|country):\s*", re.IGNORECASE)
@@ -115,7 +115,7 @@ def subregion(code: str) -> str | None:
 def _texts(row: Mapping[str, Any]) -> Iterable[tuple[str, str, bool]]:
     """(text, field, must resolve) for every place the designation's record names."""
     ofac = str(row.get("source") or "us-ofac").startswith("us-ofac")
-    parsed = parse_remarks(row.get("remarks") if ofac else None)
+    parsed = read_remarks(row.get("remarks") if ofac else None)
     for text in row.get("nationalities") or parsed.nationalities:
         yield text, "nationality", True
     for text in parsed.birth_places:

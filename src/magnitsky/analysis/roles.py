@@ -8,13 +8,13 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 from magnitsky.analysis.basis import source_label
 from magnitsky.analysis.countries import is_country_name
-from magnitsky.readers.ofac_remarks import parse_remarks, split_clauses
+from magnitsky.readers.ofac_remarks import read_remarks, split_clauses
 
 _NOT_A_ROLE = re.compile(
     r"^(?:gender|additional sanctions information|target type|organization (?:established|type)"
@@ -98,16 +98,18 @@ def _match(rule: Rule, clause: str) -> str | None:
     return None
 
 
-def free_clauses(remarks: str | None) -> list[str]:
+@lru_cache(maxsize=50_000)
+def free_clauses(remarks: str | None) -> tuple[str, ...]:
     """The clauses of OFAC remarks that are none of the known kinds (alias, birth date,
-    identifier, Linked To …): where OFAC puts a position it has no column for."""
+    identifier, Linked To …): where OFAC puts a position it has no column for. Kept per
+    text: the analysis asks again for the same remarks."""
     out = []
     for clause in split_clauses((remarks or "").strip().rstrip(".")):
-        parsed = parse_remarks(clause)
+        parsed = read_remarks(clause)
         if any(vars(parsed).values()) or _NOT_A_ROLE.match(clause):
             continue
         out.append(clause)
-    return out
+    return tuple(out)
 
 
 def _clauses(row: Mapping[str, Any]) -> Iterable[tuple[str, str]]:

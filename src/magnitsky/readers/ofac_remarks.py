@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _ALIAS = re.compile(r"^(?:alt\. )?(?:a\.k\.a\.|f\.k\.a\.|n\.k\.a\.)\s+(.+)$", re.I)
 _DOB = re.compile(r"^(?:alt\. )?DOB\s+(.+)$")
@@ -77,6 +78,14 @@ def split_clauses(text: str) -> list[str]:
             start = mark.start() + 1
     clauses.append(text[start:].strip())
     return [c for c in clauses if c]
+
+
+@lru_cache(maxsize=50_000)
+def read_remarks(text: str | None) -> Remarks:
+    """:func:`parse_remarks` of a text the analysis reads again and again (a designation's
+    remarks, for its countries, roles and facets): parsed once, the same object after.
+    Read it, never change it."""
+    return parse_remarks(text)
 
 
 def parse_remarks(text: str | None) -> Remarks:
