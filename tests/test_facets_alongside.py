@@ -47,12 +47,13 @@ def test_the_analysis_alongside_keeps_what_one_process_keeps(
         monkeypatch.setattr(Steps, "ready", lambda self: self._conn is None)
     db = tmp_path / "store.duckdb"
     shutil.copy(sequential, db)
-    saved = dict(countries.RESOLVED)
+    saved, known = dict(countries.RESOLVED), dict(countries.KNOWN)
     try:
         with open_store(db) as store:
             for table in TABLES:
                 store.con.execute(f"DELETE FROM {table}")
             countries.RESOLVED.clear()
+            countries.KNOWN.clear()  # what an earlier search or server loaded
             designations = queries.designations(store)
             analysis = facets.Alongside(store, designations)
             analysis.resolved()
@@ -63,6 +64,7 @@ def test_the_analysis_alongside_keeps_what_one_process_keeps(
     finally:
         countries.RESOLVED.clear()
         countries.RESOLVED.update(saved)
+        countries.KNOWN.update(known)
     with open_store(sequential, read_only=True) as store:
         expected = _tables(store)
     assert kept == len(expected[facets.TABLE]) + len(expected["analysed_designations"])

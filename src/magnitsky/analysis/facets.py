@@ -260,7 +260,11 @@ class Alongside:
             else:
                 take()
         self._job.close()
-        found = _joined([parts[i] for i in range(len(parts))])
+        found = (
+            _joined([parts[i] for i in range(len(parts))])
+            if parts
+            else _analysed([], [], self._texts, self._whole)  # no designation at all
+        )
         count = _store(store, found.facets, self._reasons)
         if found.whole is not None:
             count += stored.keep(store, found.whole)
