@@ -97,6 +97,13 @@ def without_gc_pauses(func: Callable[_P, _R]) -> Callable[_P, _R]:
     def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         if not gc.isenabled():
             return func(*args, **kwargs)
+        # First what an earlier step left unreachable in cycles (a refused input's
+        # traceback holds the frames that read it; by the time it is let go it sits in the
+        # oldest generation, which a full pass seldom visits): a process that ingests file
+        # after file would otherwise hold every earlier one's (the campaign's child ran
+        # out of its 3 GiB). A pass over what is left is short; at the end it would walk
+        # everything the step made (about 1.8 s of a build).
+        gc.collect()
         gc.disable()
         try:
             return func(*args, **kwargs)
